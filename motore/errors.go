@@ -1,0 +1,71 @@
+package motore
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors reported when a stack is built from nil parts. They are wrapped in a
+// *BuildError that says where the nil part was.
+var (
+	// ErrNilService means a nil service was given, or a layer returned one.
+	ErrNilService = errors.New("motore: nil service")
+	// ErrNilLayer means a nil layer or middleware was given.
+	ErrNilLayer = errors.New("motore: nil layer")
+	// ErrNilFunc means a combinator was given a nil function.
+	ErrNilFunc = errors.New("motore: nil function")
+)
+
+// BuildError reports a stack that cannot be built. [Build], [Apply] and
+// [Builder.Build] return it; applying a motore layer directly to a nil part
+// panics with it at build time, so the mistake never waits for the first call.
+type BuildError struct {
+	// Layer names the layer at fault, or is empty for the inner service.
+	Layer string
+	// Index is the layer's position, outermost first, or -1 when unknown.
+	Index int
+	// Err is ErrNilService, ErrNilLayer or ErrNilFunc.
+	Err error
+}
+
+// Error describes where the stack is broken.
+func (e *BuildError) Error() string {
+	switch {
+	case e.Index >= 0 && e.Layer != "":
+		return fmt.Sprintf("%v: layer %d (%s)", e.Err, e.Index, e.Layer)
+	case e.Index >= 0:
+		return fmt.Sprintf("%v: layer %d", e.Err, e.Index)
+	case e.Layer != "":
+		return fmt.Sprintf("%v: layer %s", e.Err, e.Layer)
+	default:
+		return e.Err.Error()
+	}
+}
+
+// Unwrap returns the sentinel, so errors.Is(err, ErrNilLayer) works.
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// buildPanic stops a build with a *BuildError.
+func buildPanic(layer string, err error) {
+	panic(&BuildError{Layer: layer, Index: -1, Err: err})
+}
+
+// catchBuild turns a *BuildError panic raised while building into an error;
+// any other panic goes on.
+func catchBuild(err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if be, ok := r.(*BuildError); ok {
+		*err = be
+		return
+	}
+	panic(r)
+}
+
+// isNil reports whether v is a nil interface value; values of other types
+// are never nil here.
+func isNil[T any](v T) bool {
+	return any(v) == nil
+}
