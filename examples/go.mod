@@ -1,0 +1,7 @@
+module github.com/govolo/volo/examples
+
+go 1.25.0
+
+require github.com/govolo/volo/motore v0.1.0
+
+replace github.com/govolo/volo/motore => ../motore
