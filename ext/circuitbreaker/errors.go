@@ -1,0 +1,73 @@
+package circuitbreaker
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/sony/gobreaker/v2"
+)
+
+// Errors of a rejected call. The error a caller gets is a *[RejectedError]
+// naming the key; errors.Is matches it against these sentinels and against
+// gobreaker's own ErrOpenState and ErrTooManyRequests, so code written for
+// gobreaker keeps working.
+var (
+	// ErrOpen means the breaker is open: the call was not made.
+	ErrOpen error = &sentinel{msg: "circuitbreaker: open", peer: gobreaker.ErrOpenState}
+	// ErrTooManyRequests means the breaker is half-open and all its probe
+	// calls are taken: the call was not made.
+	ErrTooManyRequests error = &sentinel{msg: "circuitbreaker: too many requests while half-open", peer: gobreaker.ErrTooManyRequests}
+)
+
+// ErrClassifierType is reported, wrapped in a *motore.BuildError, when a
+// layer is built with a classifier written for another response type.
+var ErrClassifierType = errors.New("circuitbreaker: classifier is for another response type")
+
+type sentinel struct {
+	msg  string
+	peer error
+}
+
+func (s *sentinel) Error() string { return s.msg }
+
+// Is lets gobreaker's error stand for ours, and ours for gobreaker's.
+func (s *sentinel) Is(target error) bool { return target == s.peer }
+
+// RejectedError is the error of a call the breaker did not let through.
+type RejectedError struct {
+	// Key is the breaker's key: the group key, or the name given with
+	// [WithName]; it may be empty.
+	Key string
+	// Err is ErrOpen or ErrTooManyRequests.
+	Err error
+
+	msg string
+}
+
+// Error says why the call was rejected and for which key.
+func (e *RejectedError) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
+	return rejectedText(e.Key, e.Err)
+}
+
+// Unwrap returns ErrOpen or ErrTooManyRequests.
+func (e *RejectedError) Unwrap() error { return e.Err }
+
+// newRejected builds the error once per breaker, so that a rejection does
+// not allocate.
+func newRejected(key string, err error) *RejectedError {
+	return &RejectedError{Key: key, Err: err, msg: rejectedText(key, err)}
+}
+
+func rejectedText(key string, err error) string {
+	msg := "circuitbreaker: rejected"
+	if err != nil {
+		msg = err.Error()
+	}
+	if key == "" {
+		return msg
+	}
+	return msg + " (key " + strconv.Quote(key) + ")"
+}
