@@ -1,0 +1,75 @@
+package discovery
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// endpoint is one instance in a snapshot. Its stats outlive the snapshot:
+// an instance that stays across updates keeps its latency and failures.
+type endpoint struct {
+	inst Instance
+	st   *stats
+}
+
+// stats is what the balancer learns about an instance from its calls.
+type stats struct {
+	inflight atomic.Int64
+	// ewma is the peak-EWMA latency in nanoseconds (float64 bits), and
+	// stamp the clock reading of its last update. The pick path reads them
+	// without a lock; writers hold mu.
+	ewma  atomic.Uint64
+	stamp atomic.Int64
+
+	ejected     atomic.Bool
+	consecutive atomic.Int32
+	ejections   atomic.Int32 // ejections in a row without a success, for the back-off
+
+	mu      sync.Mutex
+	timer   *time.Timer
+	removed bool // the instance left the set; no new timers
+}
+
+// cost is the peak-EWMA load estimate of Finagle and linkerd: the latency
+// estimate, decayed toward zero since it was last updated, times the calls
+// in flight plus one. An instance with no estimate yet costs nothing while
+// idle, and a large penalty per call in flight, so a new instance gets a
+// first call soon but not a flood.
+func (s *stats) cost(now int64, tau float64) float64 {
+	inflight := float64(s.inflight.Load())
+	e := math.Float64frombits(s.ewma.Load())
+	if e == 0 {
+		return inflight * penalty
+	}
+	if dt := now - s.stamp.Load(); dt > 0 {
+		e *= math.Exp(-float64(dt) / tau)
+	}
+	return e * (inflight + 1)
+}
+
+// penalty is the cost of one call in flight to an instance with no latency
+// estimate: far above any real latency (about 17 minutes in ns).
+const penalty = 1e12
+
+// observe folds one latency (ns) into the estimate. A latency above the
+// estimate replaces it at once (the peak); a lower one is blended in with a
+// weight that grows with the time since the last update.
+func (s *stats) observe(now, rtt int64, tau float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prev := math.Float64frombits(s.ewma.Load())
+	r := float64(rtt)
+	var next float64
+	switch {
+	case prev == 0 || r > prev:
+		next = r
+	default:
+		dt := max(now-s.stamp.Load(), 0)
+		w := math.Exp(-float64(dt) / tau)
+		next = prev*w + r*(1-w)
+	}
+	s.ewma.Store(math.Float64bits(next))
+	s.stamp.Store(now)
+}

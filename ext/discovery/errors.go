@@ -1,0 +1,35 @@
+package discovery
+
+import (
+	"errors"
+	"net"
+)
+
+var (
+	// ErrNoInstance means there is no instance to send a call to: the target
+	// has none, all were filtered out, or all were tried already.
+	ErrNoInstance = errors.New("discovery: no instance available")
+	// ErrConnection marks an error as connection-level: the request did not
+	// reach the instance, so it is safe to retry on another one. Transports
+	// wrap their dial and connection failures with it.
+	ErrConnection = errors.New("discovery: connection failed")
+	// ErrClosed is returned by a closed Watcher, Balancer or Registry.
+	ErrClosed = errors.New("discovery: closed")
+	// ErrBadTarget means a target is not in a form the Discoverer knows.
+	ErrBadTarget = errors.New("discovery: bad target")
+)
+
+// IsConnectionError is the default classifier of connection-level errors:
+// errors wrapping ErrConnection, and *net.OpError dial failures (connection
+// refused, no route, dial timeout). It is exported so a custom classifier
+// can extend it.
+func IsConnectionError(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrConnection) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}

@@ -1,0 +1,85 @@
+package discovery
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/govolo/volo/motore"
+)
+
+type instanceKey struct{}
+
+// InstanceFromContext returns the instance the LoadBalance layer picked for
+// this call, for the layers below it (the transport dials its Addr).
+func InstanceFromContext(ctx context.Context) (Instance, bool) {
+	ep, ok := ctx.Value(instanceKey{}).(*endpoint)
+	if !ok {
+		return Instance{}, false
+	}
+	return ep.inst, true
+}
+
+// LoadBalance returns a middleware that picks an instance from b for each
+// call and passes it down in the context (see InstanceFromContext). key
+// gives the call's key for ConsistentHash; it may be nil for the other
+// policies (with ConsistentHash, a nil key sends every call to the
+// instance of the empty key).
+//
+// A call that fails with a connection-level error (see
+// WithConnectionClassifier) is retried on an instance not tried yet for
+// it, up to the balancer's retry count (WithRetries), while ctx is alive.
+// The error of the last attempt is returned. With no instance to pick, the
+// call fails with ErrNoInstance and the next service is not called.
+//
+// The balancer is shared, not owned: close it when the service is no
+// longer used. A nil b or inner service panics with a *motore.BuildError
+// when the layer is applied.
+func LoadBalance[Req, Resp any](b *Balancer, key func(ctx context.Context, req Req) string) motore.Middleware[Req, Resp] {
+	return motore.LayerFunc[motore.Service[Req, Resp], motore.Service[Req, Resp]](func(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
+		if b == nil {
+			panic(&motore.BuildError{Layer: "loadbalance", Index: -1, Err: motore.ErrNilLayer})
+		}
+		if next == nil {
+			panic(&motore.BuildError{Layer: "loadbalance", Index: -1, Err: motore.ErrNilService})
+		}
+		return &balanced[Req, Resp]{b: b, key: key, next: next}
+	})
+}
+
+type balanced[Req, Resp any] struct {
+	b    *Balancer
+	key  func(ctx context.Context, req Req) string
+	next motore.Service[Req, Resp]
+}
+
+func (s *balanced[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
+	var h uint64
+	if s.key != nil && s.b.cfg.policy.hashed() {
+		h = hashKey(s.key(ctx, req))
+	}
+	var x exclude
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		p, err := s.b.pick(h, x)
+		if err != nil {
+			if lastErr != nil {
+				err = lastErr
+			}
+			var zero Resp
+			return zero, err
+		}
+		resp, err := s.next.Call(context.WithValue(ctx, instanceKey{}, p.ep), req)
+		p.Done(err)
+		if err == nil || attempt >= s.b.cfg.retries || ctx.Err() != nil || !s.b.cfg.isConn(err) {
+			return resp, err
+		}
+		x.add(p.ep)
+		lastErr = err
+	}
+}
+
+func (s *balanced[Req, Resp]) Describe() string {
+	return fmt.Sprintf("loadbalance(%s)", s.b.Describe())
+}
+
+func (s *balanced[Req, Resp]) Unwrap() any { return s.next }

@@ -1,0 +1,127 @@
+package discovery
+
+import (
+	"math/rand/v2"
+	"time"
+)
+
+// MaxRetries bounds WithRetries.
+const MaxRetries = 8
+
+// An Option configures a [Balancer]. Bad values are clamped to the nearest
+// sensible one, as each option documents; no option makes NewBalancer fail.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	policy       Policy
+	retries      int
+	isConn       func(error) bool
+	failures     int
+	ejectFor     time.Duration
+	maxEjectPct  int
+	filter       func(Instance) bool
+	rnd          func() uint64
+	onWatchError func(error)
+}
+
+func newConfig(opts []Option) config {
+	c := config{
+		policy:       RoundRobin(),
+		retries:      1,
+		isConn:       IsConnectionError,
+		failures:     5,
+		ejectFor:     10 * time.Second,
+		maxEjectPct:  50,
+		rnd:          rand.Uint64,
+		onWatchError: func(error) {},
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	return c
+}
+
+// WithPolicy sets how an instance is picked. Default: RoundRobin(). A nil p
+// keeps the default.
+func WithPolicy(p Policy) Option {
+	return optionFunc(func(c *config) {
+		if p != nil {
+			c.policy = p
+		}
+	})
+}
+
+// WithRetries sets how many times the LoadBalance layer retries a call that
+// failed with a connection-level error, each time on an instance not tried
+// yet for that call. Default: 1. Clamped to [0, MaxRetries].
+func WithRetries(n int) Option {
+	return optionFunc(func(c *config) { c.retries = min(max(n, 0), MaxRetries) })
+}
+
+// WithConnectionClassifier sets the function that tells a connection-level
+// error (the request did not reach the instance: retry elsewhere, count
+// towards ejection) from any other. Default: IsConnectionError. A nil f
+// keeps the default.
+func WithConnectionClassifier(f func(err error) bool) Option {
+	return optionFunc(func(c *config) {
+		if f != nil {
+			c.isConn = f
+		}
+	})
+}
+
+// WithOutlierDetection ejects an instance after failures connection-level
+// errors in a row, for ejectFor times the number of ejections in a row (at
+// most 10 times ejectFor); a success resets both counts. Default: 5 failures,
+// 10s. failures <= 0 turns ejection off; ejectFor is raised to at least 1ms.
+func WithOutlierDetection(failures int, ejectFor time.Duration) Option {
+	return optionFunc(func(c *config) {
+		c.failures = max(failures, 0)
+		c.ejectFor = max(ejectFor, time.Millisecond)
+	})
+}
+
+// WithMaxEjectedPercent bounds the share of instances ejected at once, so a
+// fault on the caller's side cannot eject them all. One instance may always
+// be ejected unless pct is 0. Default: 50. Clamped to [0, 100]. When every
+// instance is unusable, ejected ones are picked anyway.
+func WithMaxEjectedPercent(pct int) Option {
+	return optionFunc(func(c *config) { c.maxEjectPct = min(max(pct, 0), 100) })
+}
+
+// WithFilter keeps only the instances for which keep returns true, for
+// routing by tags. It runs on each update, never per call. Default: keep
+// all.
+func WithFilter(keep func(Instance) bool) Option {
+	return optionFunc(func(c *config) { c.filter = keep })
+}
+
+// WithRandom sets the source of random numbers of the random policies. It
+// must be safe for concurrent use. Default: math/rand/v2.Uint64. A seeded
+// source makes picks reproducible in tests. A nil f keeps the default.
+func WithRandom(f func() uint64) Option {
+	return optionFunc(func(c *config) {
+		if f != nil {
+			c.rnd = f
+		}
+	})
+}
+
+// WithWatchErrorHandler receives the errors of the watcher behind the
+// balancer (the balancer keeps its last instances and retries). Default:
+// errors are dropped. A nil f keeps the default.
+func WithWatchErrorHandler(f func(error)) Option {
+	return optionFunc(func(c *config) {
+		if f != nil {
+			c.onWatchError = f
+		}
+	})
+}

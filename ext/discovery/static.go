@@ -1,0 +1,92 @@
+package discovery
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// Static is a Discoverer that serves one list of instances for every
+// target. The list can be replaced at run time with Set, and watchers see
+// the change. The zero value is not usable; call NewStatic.
+type Static struct {
+	mu        sync.Mutex
+	instances []Instance
+	version   uint64
+	// changed is closed and replaced on each Set, waking every watcher.
+	changed chan struct{}
+}
+
+// NewStatic returns a Static discoverer serving instances.
+func NewStatic(instances ...Instance) *Static {
+	return &Static{instances: slices.Clone(instances), changed: make(chan struct{})}
+}
+
+// Set replaces the list of instances.
+func (s *Static) Set(instances ...Instance) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.instances = slices.Clone(instances)
+	s.version++
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// Resolve returns the current list, whatever the target.
+func (s *Static) Resolve(_ context.Context, _ string) ([]Instance, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.instances), nil
+}
+
+// Watch returns a watcher of the list, whatever the target.
+func (s *Static) Watch(_ context.Context, _ string) (Watcher, error) {
+	return &staticWatcher{s: s, closed: make(chan struct{}), first: true}, nil
+}
+
+// Describe names the discoverer in descriptions.
+func (s *Static) Describe() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fmt.Sprintf("static(%d instances)", len(s.instances))
+}
+
+type staticWatcher struct {
+	s         *Static
+	closeOnce sync.Once
+	closed    chan struct{}
+	// first and seen are only used by Next, which is not called
+	// concurrently with itself.
+	first bool
+	seen  uint64
+}
+
+func (w *staticWatcher) Next(ctx context.Context) ([]Instance, error) {
+	for {
+		w.s.mu.Lock()
+		version, changed, ins := w.s.version, w.s.changed, slices.Clone(w.s.instances)
+		w.s.mu.Unlock()
+		select {
+		case <-w.closed:
+			return nil, ErrClosed
+		default:
+		}
+		if w.first || version != w.seen {
+			w.first, w.seen = false, version
+			return ins, nil
+		}
+		select {
+		case <-changed:
+		case <-w.closed:
+			return nil, ErrClosed
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (w *staticWatcher) Close() error {
+	w.closeOnce.Do(func() { close(w.closed) })
+	return nil
+}
