@@ -139,10 +139,11 @@ func TestOpenRejectsAtOnceWithKeyedError(t *testing.T) {
 	assert.ErrorIs(t, gobreaker.ErrOpenState, gobreaker.ErrOpenState)
 }
 
-// trip opens br by one failure and waits for it to turn half-open.
+// tripAndWait opens a breaker by one failing call and waits for it to turn
+// half-open.
 func tripAndWait(t *testing.T, snap func() circuitbreaker.Snapshot, svc motore.Service[string, string]) {
 	t.Helper()
-	_, err := svc.Call(context.Background(), "trip")
+	_, err := svc.Call(context.Background(), "bad")
 	require.Error(t, err)
 	require.Equal(t, circuitbreaker.StateOpen, snap().State)
 	waitState(t, snap, circuitbreaker.StateHalfOpen)
