@@ -1,0 +1,182 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// An Option configures a limiter. Each option says which constructors read
+// it; the others ignore it, so one option list can be shared by several
+// limiters. Out-of-range values are clamped to the nearest valid one, as each
+// option documents: a constructor never fails and never panics on them.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	// wait mode of the token bucket; off by default: reject at once.
+	wait    bool
+	maxWait time.Duration // 0: bounded by the context only
+
+	// queue of the concurrency limiters; none by default.
+	queue     int
+	queueWait time.Duration // 0: bounded by the context only
+	lifo      bool
+
+	onReject func(ctx context.Context, e LimitedError)
+
+	// per-key state bounds.
+	maxKeys int           // default 10,000
+	idle    time.Duration // default 1 minute
+
+	classify func(err error) Outcome
+}
+
+const (
+	defaultMaxKeys = 10_000
+	defaultIdle    = time.Minute
+)
+
+func newConfig(opts []Option) *config {
+	c := &config{
+		maxKeys:  defaultMaxKeys,
+		idle:     defaultIdle,
+		classify: DefaultClassifier,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(c)
+		}
+	}
+	return c
+}
+
+// WithWait makes a token-bucket limiter ([Rate], [NewKeyed]) wait for a
+// token instead of rejecting at once: a call waits when the token it reserves
+// comes before the context's deadline and within maxWait; otherwise it is
+// rejected at once, without waiting in vain. A maxWait of zero or less bounds
+// the wait by the context alone. A call whose context ends while it waits gets
+// the context's error and gives its token back.
+//
+// Default: no waiting; a call finding the bucket empty is rejected.
+func WithWait(maxWait time.Duration) Option {
+	return optionFunc(func(c *config) {
+		c.wait = true
+		c.maxWait = max(maxWait, 0)
+	})
+}
+
+// WithQueue lets callers of a concurrency limiter ([NewConcurrency],
+// [NewAdaptive]) that find every slot taken wait in a queue of at most size
+// callers, each for at most maxWait (and never past its context). A caller
+// finding the queue full, or still queued after maxWait, is rejected; one
+// whose context ends leaves the queue and gets the context's error. A size
+// of zero or less means no queue; a maxWait of zero or less bounds the wait
+// by the context alone.
+//
+// Default: no queue; a call finding every slot taken is rejected at once.
+func WithQueue(size int, maxWait time.Duration) Option {
+	return optionFunc(func(c *config) {
+		c.queue = max(size, 0)
+		c.queueWait = max(maxWait, 0)
+	})
+}
+
+// WithLIFO serves the queue of a concurrency limiter newest first. Under
+// sustained overload the oldest callers have most likely given up already;
+// serving the newest keeps latency low for the callers still waiting, at the
+// cost of fairness.
+//
+// Default: first in, first out.
+func WithLIFO() Option {
+	return optionFunc(func(c *config) { c.lifo = true })
+}
+
+// WithOnReject sets a hook called with each rejection, before the error is
+// returned; the key of a per-key limiter is in e.Key. It runs on the caller's
+// goroutine, so it should be quick: count, do not block. It is the place to
+// feed a metrics library without this module importing one.
+//
+// Default: none.
+func WithOnReject(f func(ctx context.Context, e LimitedError)) Option {
+	return optionFunc(func(c *config) { c.onReject = f })
+}
+
+// WithMaxKeys bounds the number of keys a per-key limiter ([NewKeyed])
+// holds; when a new key arrives at the bound the least recently used key is
+// forgotten. Values below 1 are clamped to 1. Keep it above the number of
+// keys active at once: a forgotten key that comes back starts with a full
+// bucket.
+//
+// Default: 10,000.
+func WithMaxKeys(n int) Option {
+	return optionFunc(func(c *config) { c.maxKeys = max(n, 1) })
+}
+
+// WithIdleTimeout makes a per-key limiter ([NewKeyed]) forget a key unused
+// for d. It is never shorter than the time a bucket takes to refill
+// (burst/limit), so forgetting a key never gives it more than its rate.
+// Expiry is lazy: it happens during calls, with no goroutine of its own.
+// Values of zero or less are clamped to that refill time.
+//
+// Default: 1 minute.
+func WithIdleTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.idle = max(d, 0) })
+}
+
+// WithClassifier sets how the adaptive limiter ([NewAdaptive]) reads the
+// inner service's result. A nil f restores [DefaultClassifier].
+//
+// Default: [DefaultClassifier].
+func WithClassifier(f func(err error) Outcome) Option {
+	return optionFunc(func(c *config) {
+		if f == nil {
+			f = DefaultClassifier
+		}
+		c.classify = f
+	})
+}
+
+// Outcome is how the adaptive limiter counts a finished call.
+type Outcome int
+
+const (
+	// Success: the call's latency is a sample of the service's health.
+	Success Outcome = iota
+	// Drop: the call failed in a way that signals overload (a timeout, a
+	// rejection from further down); the limit goes down.
+	Drop
+	// Ignore: the call says nothing about load (the caller gave up).
+	Ignore
+)
+
+// DefaultClassifier counts a nil error and ordinary errors as a Success
+// (their latency still tells how loaded the service is), a deadline exceeded
+// or a rejection of this package ([ErrLimited]) as a Drop, and a cancelled
+// context as Ignore.
+func DefaultClassifier(err error) Outcome {
+	switch {
+	case err == nil:
+		return Success
+	case errors.Is(err, ErrLimited), errors.Is(err, context.DeadlineExceeded):
+		return Drop
+	case errors.Is(err, context.Canceled):
+		return Ignore
+	default:
+		return Success
+	}
+}
+
+// reject reports e to the hook and returns it as an error. The error is the
+// one allocation of a rejected call.
+func (c *config) reject(ctx context.Context, e LimitedError) error {
+	if c.onReject != nil {
+		c.onReject(ctx, e)
+	}
+	return &e
+}

@@ -1,0 +1,137 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/govolo/volo/motore"
+)
+
+// ErrNilLimiter is the build error (inside a *motore.BuildError) of a rate
+// layer given a nil *rate.Limiter.
+var ErrNilLimiter = errors.New("ratelimit: nil limiter")
+
+// Rate returns a middleware that admits calls at the rate of lim, a token
+// bucket: each call takes a token, and a call that finds none is rejected
+// with a *LimitedError (errors.Is(err, ErrLimited)) whose RetryAfter is the
+// time until the next token. With [WithWait] it waits for its token instead,
+// as long as the context and the option allow.
+//
+// The limiter is the caller's: change the rate or burst at run time with
+// lim.SetLimit and lim.SetBurst, and every service built from the middleware
+// follows. Services built from one middleware share lim.
+//
+// Options read: [WithWait], [WithOnReject]. The admitted path allocates
+// nothing; a rejection allocates its error.
+func Rate[Req, Resp any](lim *rate.Limiter, opts ...Option) motore.Middleware[Req, Resp] {
+	cfg := newConfig(opts)
+	return motore.LayerFunc[motore.Service[Req, Resp], motore.Service[Req, Resp]](
+		func(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
+			if next == nil {
+				panic(&motore.BuildError{Layer: "ratelimit", Index: -1, Err: motore.ErrNilService})
+			}
+			if lim == nil {
+				panic(&motore.BuildError{Layer: "ratelimit", Index: -1, Err: ErrNilLimiter})
+			}
+			return &rateService[Req, Resp]{lim: lim, cfg: cfg, next: next}
+		})
+}
+
+type rateService[Req, Resp any] struct {
+	lim  *rate.Limiter
+	cfg  *config
+	next motore.Service[Req, Resp]
+}
+
+func (s *rateService[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
+	now := time.Now()
+	if !s.lim.AllowN(now, 1) {
+		if err := s.cfg.refuse(ctx, s.lim, now, "rate", ""); err != nil {
+			var zero Resp
+			return zero, err
+		}
+	}
+	return s.next.Call(ctx, req)
+}
+
+func (s *rateService[Req, Resp]) Describe() string {
+	return "ratelimit(" + describeBucket(s.lim.Limit(), s.lim.Burst(), s.cfg) + ")"
+}
+
+func (s *rateService[Req, Resp]) Unwrap() any { return s.next }
+
+// refuse handles a call that found lim's bucket empty at now. In wait mode
+// it reserves a token and waits for it if it comes in time; otherwise, or
+// when it would not, it rejects. A nil result admits the call.
+func (c *config) refuse(ctx context.Context, lim *rate.Limiter, now time.Time, name, key string) error {
+	if !c.wait {
+		return c.reject(ctx, LimitedError{Limiter: name, Key: key, RetryAfter: untilToken(lim, now)})
+	}
+	r := lim.ReserveN(now, 1)
+	if !r.OK() {
+		// The burst is below one token: no wait will help.
+		return c.reject(ctx, LimitedError{Limiter: name, Key: key})
+	}
+	delay := r.DelayFrom(now)
+	if delay == 0 {
+		return nil
+	}
+	budget := time.Duration(math.MaxInt64)
+	if c.maxWait > 0 {
+		budget = c.maxWait
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		budget = min(budget, deadline.Sub(now))
+	}
+	if delay > budget {
+		r.CancelAt(now)
+		return c.reject(ctx, LimitedError{Limiter: name, Key: key, RetryAfter: delay})
+	}
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.Cancel()
+		return ctx.Err()
+	}
+}
+
+// untilToken estimates how long lim takes to hold a whole token again, or
+// returns zero when it never will.
+func untilToken(lim *rate.Limiter, now time.Time) time.Duration {
+	limit := lim.Limit()
+	if limit <= 0 || limit == rate.Inf || lim.Burst() < 1 {
+		return 0
+	}
+	missing := 1 - lim.TokensAt(now)
+	if missing <= 0 {
+		// Refilled since the failed attempt.
+		return time.Nanosecond
+	}
+	return time.Duration(missing / float64(limit) * float64(time.Second))
+}
+
+// describeBucket renders a bucket's settings as "100/s, burst 10, wait".
+func describeBucket(limit rate.Limit, burst int, c *config) string {
+	var s string
+	if limit == rate.Inf {
+		s = "unlimited"
+	} else {
+		s = strconv.FormatFloat(float64(limit), 'g', -1, 64) + "/s, burst " + strconv.Itoa(burst)
+	}
+	switch {
+	case c.wait && c.maxWait > 0:
+		s += fmt.Sprintf(", wait up to %v", c.maxWait)
+	case c.wait:
+		s += ", wait"
+	}
+	return s
+}
