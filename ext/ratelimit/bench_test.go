@@ -1,0 +1,95 @@
+package ratelimit_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"golang.org/x/time/rate"
+
+	"github.com/govolo/volo/ext/ratelimit"
+	"github.com/govolo/volo/motore"
+)
+
+// The peer comparison (go-kit, bare rate.Limiter) lives in the bench module;
+// these measure each layer of this package on its own.
+
+func benchCall(b *testing.B, svc motore.Service[string, string]) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = svc.Call(ctx, "req")
+	}
+}
+
+func benchParallel(b *testing.B, svc motore.Service[string, string]) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_, _ = svc.Call(ctx, "req")
+		}
+	})
+}
+
+func BenchmarkRate(b *testing.B) {
+	b.Run("admitted", func(b *testing.B) {
+		benchCall(b, ratelimit.Rate[string, string](rate.NewLimiter(rate.Limit(1e12), 1<<40)).Layer(echo()))
+	})
+	b.Run("rejected", func(b *testing.B) {
+		lim := rate.NewLimiter(rate.Limit(1e-9), 1)
+		lim.Allow()
+		benchCall(b, ratelimit.Rate[string, string](lim).Layer(echo()))
+	})
+	b.Run("admitted-parallel", func(b *testing.B) {
+		benchParallel(b, ratelimit.Rate[string, string](rate.NewLimiter(rate.Limit(1e12), 1<<40)).Layer(echo()))
+	})
+}
+
+func BenchmarkKeyed(b *testing.B) {
+	b.Run("held-key", func(b *testing.B) {
+		benchCall(b, ratelimit.NewKeyed[string](byReq, rate.Limit(1e12), 1<<30).Layer(echo()))
+	})
+	b.Run("held-key-parallel", func(b *testing.B) {
+		benchParallel(b, ratelimit.NewKeyed[string](byReq, rate.Limit(1e12), 1<<30).Layer(echo()))
+	})
+	// Every call brings a key never seen, at the key bound: each one evicts
+	// the least recently used key.
+	b.Run("fresh-key-evicting", func(b *testing.B) {
+		keys := make([]string, 1<<16)
+		for i := range keys {
+			keys[i] = strconv.Itoa(i)
+		}
+		svc := ratelimit.NewKeyed[string](byReq, 100, 10, ratelimit.WithMaxKeys(1000)).Layer(echo())
+		ctx := context.Background()
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			_, _ = svc.Call(ctx, keys[i&(len(keys)-1)])
+			i++
+		}
+	})
+}
+
+func BenchmarkConcurrency(b *testing.B) {
+	b.Run("admitted", func(b *testing.B) {
+		benchCall(b, ratelimit.NewConcurrency[string, string](1<<20).Layer(echo()))
+	})
+	b.Run("admitted-parallel", func(b *testing.B) {
+		benchParallel(b, ratelimit.NewConcurrency[string, string](1<<20).Layer(echo()))
+	})
+}
+
+func BenchmarkAdaptive(b *testing.B) {
+	for name, alg := range map[string]func() ratelimit.Algorithm{
+		"aimd":     func() ratelimit.Algorithm { return ratelimit.AIMD(ratelimit.AIMDConfig{}) },
+		"gradient": func() ratelimit.Algorithm { return ratelimit.Gradient(ratelimit.GradientConfig{}) },
+	} {
+		b.Run(name, func(b *testing.B) {
+			benchCall(b, ratelimit.NewAdaptive[string, string](alg()).Layer(echo()))
+		})
+		b.Run(name+"-parallel", func(b *testing.B) {
+			benchParallel(b, ratelimit.NewAdaptive[string, string](alg()).Layer(echo()))
+		})
+	}
+}
