@@ -1,0 +1,70 @@
+package etcd
+
+import (
+	"strings"
+	"time"
+)
+
+// DefaultPrefix is the key prefix under which services are stored.
+const DefaultPrefix = "/volo/services/"
+
+// An Option configures a Registry or a Discoverer. Bad values are clamped,
+// as each option documents.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	prefix  string
+	ttl     time.Duration
+	onError func(error)
+}
+
+func newConfig(opts []Option) config {
+	c := config{prefix: DefaultPrefix, ttl: 10 * time.Second, onError: func(error) {}}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	return c
+}
+
+// WithPrefix sets the key prefix. Default: DefaultPrefix. A prefix that does
+// not end in "/" gets one, so that service "a" never lists service "ab".
+func WithPrefix(prefix string) Option {
+	return optionFunc(func(c *config) {
+		if !strings.HasSuffix(prefix, "/") {
+			prefix += "/"
+		}
+		c.prefix = prefix
+	})
+}
+
+// WithTTL sets the lease of a registration: an instance whose process stops
+// keeping it alive disappears within ttl. Default: 10s. Rounded up to whole
+// seconds, the unit of etcd leases, and at least 1s.
+func WithTTL(ttl time.Duration) Option {
+	return optionFunc(func(c *config) { c.ttl = max(ttl, time.Second) })
+}
+
+// WithErrorHandler receives the errors of background work: keep-alive and
+// re-registration failures of a Registry, watch failures of a Discoverer.
+// Default: dropped. A nil f keeps the default.
+func WithErrorHandler(f func(error)) Option {
+	return optionFunc(func(c *config) {
+		if f != nil {
+			c.onError = f
+		}
+	})
+}
+
+func (c config) ttlSeconds() int64 {
+	return int64((c.ttl + time.Second - 1) / time.Second)
+}
+
+func (c config) serviceKey(service string) string { return c.prefix + service + "/" }
