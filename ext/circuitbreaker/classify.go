@@ -60,10 +60,6 @@ func ClassifyError(ctx context.Context, err error) Outcome {
 	return Failure
 }
 
-func defaultClassifier[Resp any](ctx context.Context, _ Resp, err error) Outcome {
-	return ClassifyError(ctx, err)
-}
-
 // BusinessError is implemented by an application's own error types that
 // report an outcome of the business logic (not found, invalid argument,
 // insufficient funds) rather than a sick service. Such errors do not count

@@ -37,7 +37,7 @@ func (b *breaker) snapshot() Snapshot {
 	return Snapshot{Key: b.cb.Name(), State: st, Counts: countsFrom(b.cb.Counts())}
 }
 
-// call runs next through b. The closure given to Execute does not escape,
+// call runs next through b; a nil classify applies ClassifyError. The closure given to Execute does not escape,
 // so it and the variables it writes stay on the stack; the classifier's
 // verdict goes to gobreaker as an error while the real result goes back to
 // the caller untouched.
@@ -50,6 +50,13 @@ func call[Req, Resp any](ctx context.Context, b *breaker, classify Classifier[Re
 	_, rejected := b.cb.Execute(func() (struct{}, error) {
 		ran = true
 		resp, err = next.Call(ctx, req)
+		if classify == nil {
+			// The default rules need no call when there is no error.
+			if err == nil {
+				return struct{}{}, nil
+			}
+			return struct{}{}, verdict(ClassifyError(ctx, err))
+		}
 		return struct{}{}, verdict(classify(ctx, resp, err))
 	})
 	if !ran {
@@ -106,12 +113,13 @@ func (t trip) ready(c gobreaker.Counts) bool {
 	return false
 }
 
-// classifierFor returns the configured classifier as a Classifier[Resp], or
-// an error if it was written for another response type.
+// classifierFor returns the configured classifier as a Classifier[Resp] (nil
+// for the default rules of ClassifyError), or an error if it was written for
+// another response type.
 func classifierFor[Resp any](c *config) (Classifier[Resp], error) {
 	switch f := c.classifier.(type) {
 	case nil:
-		return defaultClassifier[Resp], nil
+		return nil, nil
 	case Classifier[Resp]:
 		return f, nil
 	default:
