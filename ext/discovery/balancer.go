@@ -167,7 +167,7 @@ func (b *Balancer) Ejected(addr string) bool {
 
 // Describe names the balancer in stack descriptions.
 func (b *Balancer) Describe() string {
-	return fmt.Sprintf("%v over %q, %d retries", b.cfg.policy, b.target, b.cfg.retries)
+	return fmt.Sprintf("%v over %q, retries %d", b.cfg.policy, b.target, b.cfg.retries)
 }
 
 // Close stops following the target. Picks still work on the last known
@@ -250,7 +250,7 @@ func (b *Balancer) done1(ep *endpoint, start int64, err error) {
 	}
 	if b.cfg.policy.timed() {
 		now := b.clock()
-		st.observe(now, now-start, b.cfg.policy.decay())
+		st.observe(now, now-start, b.cfg.policy.invDecay())
 		b.env.last.Store(now)
 	}
 	if st.ejections.Load() != 0 {

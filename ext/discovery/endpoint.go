@@ -37,16 +37,27 @@ type stats struct {
 // in flight plus one. An instance with no estimate yet costs nothing while
 // idle, and a large penalty per call in flight, so a new instance gets a
 // first call soon but not a flood.
-func (s *stats) cost(now int64, tau float64) float64 {
+func (s *stats) cost(now int64, invTau float64) float64 {
 	inflight := float64(s.inflight.Load())
 	e := math.Float64frombits(s.ewma.Load())
 	if e == 0 {
 		return inflight * penalty
 	}
-	if dt := now - s.stamp.Load(); dt > 0 {
-		e *= math.Exp(-float64(dt) / tau)
-	}
+	e *= decayFactor(float64(now-s.stamp.Load()) * invTau)
 	return e * (inflight + 1)
+}
+
+// decayFactor is exp(-x) for x >= 0, the share of an estimate left after x
+// time constants. Under load x is tiny between updates, and a short series
+// spares the exponential (error under 2e-7 when x < 0.01).
+func decayFactor(x float64) float64 {
+	switch {
+	case x <= 0:
+		return 1
+	case x < 0.01:
+		return 1 - x + x*x/2
+	}
+	return math.Exp(-x)
 }
 
 // penalty is the cost of one call in flight to an instance with no latency
@@ -56,7 +67,7 @@ const penalty = 1e12
 // observe folds one latency (ns) into the estimate. A latency above the
 // estimate replaces it at once (the peak); a lower one is blended in with a
 // weight that grows with the time since the last update.
-func (s *stats) observe(now, rtt int64, tau float64) {
+func (s *stats) observe(now, rtt int64, invTau float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prev := math.Float64frombits(s.ewma.Load())
@@ -66,8 +77,7 @@ func (s *stats) observe(now, rtt int64, tau float64) {
 	case prev == 0 || r > prev:
 		next = r
 	default:
-		dt := max(now-s.stamp.Load(), 0)
-		w := math.Exp(-float64(dt) / tau)
+		w := decayFactor(float64(now-s.stamp.Load()) * invTau)
 		next = prev*w + r*(1-w)
 	}
 	s.ewma.Store(math.Float64bits(next))

@@ -61,7 +61,7 @@ func TestLoadBalancePutsInstanceInContext(t *testing.T) {
 	assert.Equal(t, 6, rec.Count())
 	_, ok := discovery.InstanceFromContext(context.Background())
 	assert.False(t, ok)
-	assert.Equal(t, `loadbalance(round_robin over "svc", 1 retries) -> recorder`, motore.Describe(svc))
+	assert.Equal(t, `loadbalance(round_robin over "svc", retries 1) -> recorder`, motore.Describe(svc))
 }
 
 func TestLoadBalanceRetriesConnectionErrorsElsewhere(t *testing.T) {

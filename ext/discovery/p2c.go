@@ -21,10 +21,10 @@ func PeakEWMA(decay time.Duration) Policy {
 
 type peakEWMA struct{ tau time.Duration }
 
-func (p peakEWMA) String() string { return fmt.Sprintf("p2c_peak_ewma(%v)", p.tau) }
-func (peakEWMA) hashed() bool     { return false }
-func (peakEWMA) timed() bool      { return true }
-func (p peakEWMA) decay() float64 { return float64(p.tau) }
+func (p peakEWMA) String() string    { return fmt.Sprintf("p2c_peak_ewma(%v)", p.tau) }
+func (peakEWMA) hashed() bool        { return false }
+func (peakEWMA) timed() bool         { return true }
+func (p peakEWMA) invDecay() float64 { return 1 / float64(p.tau) }
 
 func (p peakEWMA) build(eps []*endpoint, env *pickEnv) picker {
 	if len(eps) == 0 {
@@ -34,14 +34,14 @@ func (p peakEWMA) build(eps []*endpoint, env *pickEnv) picker {
 	for i, ep := range eps {
 		inv[i] = float64(DefaultWeight) / float64(ep.inst.EffectiveWeight())
 	}
-	return &p2cPicker{eps: eps, invWeight: inv, env: env, tau: float64(p.tau)}
+	return &p2cPicker{eps: eps, invWeight: inv, env: env, invTau: p.invDecay()}
 }
 
 type p2cPicker struct {
 	eps       []*endpoint
 	invWeight []float64
 	env       *pickEnv
-	tau       float64
+	invTau    float64
 }
 
 func (p *p2cPicker) pick(_ uint64, x exclude) *endpoint {
@@ -67,7 +67,7 @@ func (p *p2cPicker) pick(_ uint64, x exclude) *endpoint {
 			// The clock of the last finished call is recent enough for the
 			// decay and spares a clock read per pick.
 			now := p.env.last.Load()
-			if a.st.cost(now, p.tau)*p.invWeight[i] <= b.st.cost(now, p.tau)*p.invWeight[j] {
+			if a.st.cost(now, p.invTau)*p.invWeight[i] <= b.st.cost(now, p.invTau)*p.invWeight[j] {
 				return a
 			}
 			return b

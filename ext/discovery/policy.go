@@ -15,10 +15,10 @@ type Policy interface {
 	build(eps []*endpoint, env *pickEnv) picker
 	// hashed reports whether picks use the call's key.
 	hashed() bool
-	// timed reports whether picks need the call's latency, and decay is the
-	// time constant of the latency estimate in nanoseconds.
+	// timed reports whether picks need the call's latency, and invDecay is
+	// one over the time constant of the latency estimate in nanoseconds.
 	timed() bool
-	decay() float64
+	invDecay() float64
 }
 
 // picker chooses among a snapshot's endpoints. pick returns nil when no
@@ -73,9 +73,9 @@ func bounded(r uint32, n int) int {
 
 type plainPolicy struct{}
 
-func (plainPolicy) hashed() bool   { return false }
-func (plainPolicy) timed() bool    { return false }
-func (plainPolicy) decay() float64 { return 0 }
+func (plainPolicy) hashed() bool      { return false }
+func (plainPolicy) timed() bool       { return false }
+func (plainPolicy) invDecay() float64 { return 0 }
 
 // RoundRobin returns a policy that takes the instances in turn, ignoring
 // weights. It is the default.

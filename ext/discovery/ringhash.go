@@ -21,10 +21,10 @@ func ConsistentHash(virtualNodes int) Policy {
 
 type consistentHash struct{ vnodes int }
 
-func (c consistentHash) String() string { return fmt.Sprintf("consistent_hash(%d)", c.vnodes) }
-func (consistentHash) hashed() bool     { return true }
-func (consistentHash) timed() bool      { return false }
-func (consistentHash) decay() float64   { return 0 }
+func (c consistentHash) String() string  { return fmt.Sprintf("consistent_hash(%d)", c.vnodes) }
+func (consistentHash) hashed() bool      { return true }
+func (consistentHash) timed() bool       { return false }
+func (consistentHash) invDecay() float64 { return 0 }
 
 const maxRing = 1 << 20
 
