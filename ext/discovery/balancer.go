@@ -16,6 +16,9 @@ import (
 type Balancer struct {
 	cfg    config
 	target string
+	// hashed and timed cache the policy's answers, off the pick path's
+	// interface calls.
+	hashed, timed bool
 	snap   atomic.Pointer[snapshot]
 	env    pickEnv
 
@@ -49,6 +52,10 @@ type pickEnv struct {
 
 var epoch = time.Now()
 
+// coarseClock is how stale the pickers' clock may get: a few thousandths of
+// the default decay time.
+const coarseClock = int64(10 * time.Millisecond)
+
 func monotonic() int64 { return int64(time.Since(epoch)) }
 
 // NewBalancer starts watching target with d and waits, within ctx, for the
@@ -67,6 +74,7 @@ func NewBalancer(ctx context.Context, d Discoverer, target string, opts ...Optio
 		done:   make(chan struct{}),
 	}
 	b.env.rnd = b.cfg.rnd
+	b.hashed, b.timed = b.cfg.policy.hashed(), b.cfg.policy.timed()
 	w, err := d.Watch(ctx, target)
 	if err != nil {
 		return nil, fmt.Errorf("discovery: watch %s: %w", target, err)
@@ -210,7 +218,7 @@ func (p Pick) Done(err error) {
 // other policies ignore it). It fails with ErrNoInstance when there is none.
 func (b *Balancer) Pick(key string) (Pick, error) {
 	var h uint64
-	if b.cfg.policy.hashed() {
+	if b.hashed {
 		h = hashKey(key)
 	}
 	return b.pick(h, exclude{})
@@ -230,7 +238,7 @@ func (b *Balancer) pick(h uint64, x exclude) (Pick, error) {
 	}
 	ep.st.inflight.Add(1)
 	p := Pick{b: b, ep: ep}
-	if b.cfg.policy.timed() {
+	if b.timed {
 		p.start = b.clock()
 	}
 	return p, nil
@@ -248,10 +256,14 @@ func (b *Balancer) done1(ep *endpoint, start int64, err error) {
 	if st.consecutive.Load() != 0 {
 		st.consecutive.Store(0)
 	}
-	if b.cfg.policy.timed() {
+	if b.timed {
 		now := b.clock()
 		st.observe(now, now-start, b.cfg.policy.invDecay())
-		b.env.last.Store(now)
+		// The decay needs only a coarse clock; writing it on every call
+		// would bounce its cache line between cores.
+		if now-b.env.last.Load() > coarseClock {
+			b.env.last.Store(now)
+		}
 	}
 	if st.ejections.Load() != 0 {
 		st.ejections.Store(0)

@@ -54,7 +54,7 @@ type balanced[Req, Resp any] struct {
 
 func (s *balanced[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
 	var h uint64
-	if s.key != nil && s.b.cfg.policy.hashed() {
+	if s.key != nil && s.b.hashed {
 		h = hashKey(s.key(ctx, req))
 	}
 	var x exclude
