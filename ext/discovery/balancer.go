@@ -19,8 +19,8 @@ type Balancer struct {
 	// hashed and timed cache the policy's answers, off the pick path's
 	// interface calls.
 	hashed, timed bool
-	snap   atomic.Pointer[snapshot]
-	env    pickEnv
+	snap          atomic.Pointer[snapshot]
+	env           pickEnv
 
 	// clock returns monotonic nanoseconds; tests replace it.
 	clock func() int64
