@@ -136,7 +136,9 @@ func TestOpenRejectsAtOnceWithKeyedError(t *testing.T) {
 	}
 	assert.Equal(t, 1, inner.Count())
 	assert.Equal(t, "circuitbreaker: open", circuitbreaker.ErrOpen.Error())
-	assert.ErrorIs(t, gobreaker.ErrOpenState, gobreaker.ErrOpenState)
+	assert.ErrorIs(t, circuitbreaker.ErrOpen, gobreaker.ErrOpenState)
+	assert.ErrorIs(t, circuitbreaker.ErrTooManyRequests, gobreaker.ErrTooManyRequests)
+	assert.NotErrorIs(t, circuitbreaker.ErrOpen, gobreaker.ErrTooManyRequests)
 }
 
 // tripAndWait opens a breaker by one failing call and waits for it to turn

@@ -30,7 +30,8 @@ type sentinel struct {
 
 func (s *sentinel) Error() string { return s.msg }
 
-// Is lets gobreaker's error stand for ours, and ours for gobreaker's.
+// Is makes errors.Is(err, gobreaker.ErrOpenState) (or ErrTooManyRequests)
+// hold for our errors too, for code written against gobreaker.
 func (s *sentinel) Is(target error) bool { return target == s.peer }
 
 // RejectedError is the error of a call the breaker did not let through.

@@ -176,15 +176,15 @@ func (g *Group[Req, Resp]) evictLocked() {
 	var closed, other any
 	g.m.Range(func(k, v any) bool {
 		b := v.(*breaker)
+		used := b.used.Load()
+		if closed != nil && used {
+			return true // cannot beat the candidate; skip the breaker's lock
+		}
 		if b.cb.State() == gobreaker.StateClosed {
-			if !b.used.Load() {
-				closed = k
-				return false
-			}
-			if closed == nil {
-				closed = k
-			}
-		} else if other == nil {
+			closed = k
+			return used // an unused closed breaker is the best there is
+		}
+		if other == nil {
 			other = k
 		}
 		return true

@@ -173,9 +173,11 @@ func WithMaxKeys(n int) Option {
 }
 
 // WithIdleTimeout drops a group's key once it has gone unused for d: its
-// breaker is forgotten and a later call starts a new, closed one. Idle keys
-// are dropped when a new key is added, so an idle key may stay up to about
-// 2d before that happens. Default: 10 minutes. Zero or less turns idle
+// breaker is forgotten and a later call starts a new, closed one. The check
+// runs when a key is added and d has passed since the last check, and drops
+// the keys not used since the check before; so a key goes after between d
+// and 2d unused, at the next addition, and no timer runs in the background.
+// Default: 10 minutes. Zero or less turns idle
 // expiry off (keys then leave only by [Group.Remove] or eviction). A breaker
 // made by [New] ignores it.
 func WithIdleTimeout(d time.Duration) Option {
