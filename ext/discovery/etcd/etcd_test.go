@@ -54,6 +54,13 @@ func TestRegisteredInstanceResolves(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, got)
 	assert.Error(t, reg.Register(ctx, "", in))
+
+	require.NoError(t, reg.Register(ctx, "echo", in))
+	require.NoError(t, reg.Close(ctx))
+	got, err = d.Resolve(ctx, "echo")
+	require.NoError(t, err)
+	assert.Empty(t, got, "Close deregisters")
+	assert.ErrorIs(t, reg.Register(ctx, "echo", in), discovery.ErrClosed)
 }
 
 func TestWatcherSeesAddedAndRemovedInstances(t *testing.T) {

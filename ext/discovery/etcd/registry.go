@@ -54,15 +54,21 @@ func (r *Registry) Register(ctx context.Context, service string, inst discovery.
 	if err != nil {
 		return err
 	}
+	r.mu.Lock()
+	closed := r.closed
+	r.mu.Unlock()
+	if closed {
+		return discovery.ErrClosed
+	}
 	key := r.cfg.serviceKey(service) + inst.Addr
 	reg := &registration{key: key, value: value, done: make(chan struct{})}
 	if err := r.put(ctx, reg); err != nil {
 		return fmt.Errorf("etcd: register %s: %w", key, err)
 	}
 	r.mu.Lock()
-	if r.closed {
+	if r.closed { // closed while the key was being written
 		r.mu.Unlock()
-		r.revoke(ctx, reg)
+		_ = r.revoke(ctx, reg)
 		return discovery.ErrClosed
 	}
 	old := r.regs[key]
