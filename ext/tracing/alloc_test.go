@@ -1,0 +1,87 @@
+package tracing_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/propagation"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/govolo/volo/ext/tracing"
+	"github.com/govolo/volo/motore"
+)
+
+// noopOptions are the no-op providers with W3C propagation, the set-up of a
+// service that has tracing wired in but turned off.
+func noopOptions() []tracing.Option {
+	return []tracing.Option{
+		tracing.WithTracerProvider(tracenoop.NewTracerProvider()),
+		tracing.WithMeterProvider(metricnoop.NewMeterProvider()),
+		tracing.WithPropagators(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})),
+	}
+}
+
+var handler = motore.ServiceFn(func(context.Context, request) (string, error) { return "ok", nil })
+
+func TestNoopProvidersAllocateNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mw   motore.Middleware[request, string]
+	}{
+		{"client", tracing.Client[string](echoInfo, noopOptions()...)},
+		{"server", tracing.Server[string](echoInfo, noopOptions()...)},
+		{"client and server", motore.Chain(
+			tracing.Client[string](echoInfo, noopOptions()...),
+			tracing.Server[string](echoInfo, noopOptions()...),
+		)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc, err := motore.Build(handler, tc.mw)
+			require.NoError(t, err)
+			ctx, req := context.Background(), request{method: "Echo"}
+			allocs := testing.AllocsPerRun(1000, func() {
+				if _, err := svc.Call(ctx, req); err != nil {
+					t.Fatal(err)
+				}
+			})
+			assert.Zero(t, allocs)
+		})
+	}
+}
+
+func BenchmarkClient(b *testing.B) {
+	b.Run("noop", func(b *testing.B) {
+		benchCall(b, tracing.Client[string](echoInfo, noopOptions()...))
+	})
+	b.Run("sdk", func(b *testing.B) {
+		tel := newTelemetry(b)
+		benchCall(b, tracing.Client[string](echoInfo, tel.options(tracing.WithPropagators(propagation.TraceContext{}))...))
+	})
+}
+
+func BenchmarkServer(b *testing.B) {
+	b.Run("noop", func(b *testing.B) {
+		benchCall(b, tracing.Server[string](echoInfo, noopOptions()...))
+	})
+	b.Run("sdk", func(b *testing.B) {
+		tel := newTelemetry(b)
+		benchCall(b, tracing.Server[string](echoInfo, tel.options(tracing.WithPropagators(propagation.TraceContext{}))...))
+	})
+}
+
+func benchCall(b *testing.B, mw motore.Middleware[request, string]) {
+	svc, err := motore.Build(handler, mw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, req := context.Background(), request{method: "Echo"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := svc.Call(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
