@@ -19,6 +19,7 @@ type Scanner struct {
 	cfg     config
 	maxSize int
 	off     int
+	need    int
 	started bool
 	stack   []scanLevel
 }
@@ -41,7 +42,7 @@ func NewScanner(maxSize int, opts ...Option) *Scanner {
 
 // Reset prepares s for the next message.
 func (s *Scanner) Reset() {
-	s.off, s.started, s.stack = 0, false, s.stack[:0]
+	s.off, s.need, s.started, s.stack = 0, 0, false, s.stack[:0]
 }
 
 // Scan looks at b, the bytes received so far, starting at the message's
@@ -119,8 +120,15 @@ func (s *Scanner) Scan(b []byte) (size int, done bool, err error) {
 	return s.off, true, nil
 }
 
-// check reports a SizeLimit error if a message must reach end bytes.
+// Need returns, after Scan asked for more input, how many bytes the input
+// must hold before Scan can make progress. An unframed reader reads exactly
+// that much, so it never takes bytes of the next message off the stream.
+func (s *Scanner) Need() int { return s.need }
+
+// check records that the input must reach end bytes, and reports a
+// SizeLimit error if the message may not be that long.
 func (s *Scanner) check(end int) error {
+	s.need = end
 	if end > s.maxSize {
 		return protoErr(SizeLimit, s.off, "message over "+strconv.Itoa(s.maxSize)+" bytes")
 	}
@@ -131,7 +139,7 @@ func (s *Scanner) check(end int) error {
 // while it has not fully arrived.
 func (s *Scanner) header(b []byte) (int, error) {
 	if len(b) < 4 {
-		return 0, nil
+		return 0, s.check(4)
 	}
 	if b[0] == compactProtocolID {
 		return 0, protoErr(NotImplemented, 0, "compact protocol message")
@@ -149,7 +157,7 @@ func (s *Scanner) header(b []byte) (int, error) {
 		nameAt = 0
 	}
 	if len(b) < nameAt+4 {
-		return 0, nil
+		return 0, s.check(nameAt + 4)
 	}
 	n := int(int32(binary.BigEndian.Uint32(b[nameAt:])))
 	switch {
@@ -171,7 +179,7 @@ func (s *Scanner) header(b []byte) (int, error) {
 		return 0, err
 	}
 	if len(b) < end {
-		return 0, nil
+		return 0, s.check(end)
 	}
 	return end, nil
 }

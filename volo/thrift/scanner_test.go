@@ -91,3 +91,24 @@ func TestScannerAllocatesNothingWhenReused(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// Reading exactly Need bytes each time reaches the end without ever reading
+// past it.
+func TestScannerNeed(t *testing.T) {
+	msg := encode("sample", thrift.Call, 1, sample())
+	s := thrift.NewScanner(0)
+	var have, reads int
+	for {
+		size, done, err := s.Scan(msg[:have])
+		require.NoError(t, err)
+		if done {
+			assert.Equal(t, len(msg), size)
+			break
+		}
+		require.Greater(t, s.Need(), have)
+		require.LessOrEqual(t, s.Need(), len(msg))
+		have = s.Need()
+		reads++
+	}
+	assert.Greater(t, reads, 10)
+}

@@ -1,0 +1,207 @@
+package frame
+
+import (
+	"encoding/binary"
+	"strconv"
+	"time"
+
+	"github.com/govolo/volo/volo/thrift"
+)
+
+// fixedHeader is the fixed part of a TTHeader frame.
+type fixedHeader struct {
+	length     int64 // bytes after the length field
+	flags      uint16
+	seqID      int32
+	headerSize int // bytes of the variable header
+}
+
+// parseFixed reads and checks the 14-byte fixed part against the limits.
+func parseFixed(b []byte, maxFrame, maxHeader int) (fixedHeader, error) {
+	f := fixedHeader{
+		length:     int64(binary.BigEndian.Uint32(b)),
+		flags:      binary.BigEndian.Uint16(b[6:]),
+		seqID:      int32(binary.BigEndian.Uint32(b[8:])),
+		headerSize: int(binary.BigEndian.Uint16(b[12:])) * 4,
+	}
+	switch {
+	case binary.BigEndian.Uint16(b[4:]) != ttheaderMagic:
+		return f, malformed("not a ttheader frame")
+	case f.length > int64(maxFrame):
+		return f, tooLarge("frame", f.length, int64(maxFrame))
+	case f.headerSize > maxHeader:
+		return f, tooLarge("ttheader header", int64(f.headerSize), int64(maxHeader))
+	case f.headerSize < 4:
+		return f, malformed("ttheader header size %d", f.headerSize)
+	case int64(f.headerSize) > f.length-(fixedLen-4):
+		return f, malformed("ttheader header of %d bytes in a frame of %d", f.headerSize, f.length)
+	}
+	return f, nil
+}
+
+// parseHeader decodes the variable header b into h, which the caller has
+// reset. Strings are copied out of b.
+func parseHeader(b []byte, h *Header) error {
+	h.ProtocolID = ProtocolID(b[0])
+	if n := int(b[1]); n > 0 {
+		// Transforms (compression) change the payload; volo implements none
+		// and no CloudWeGo peer sends any.
+		if 2+n > len(b) {
+			return malformed("%d transforms in a header of %d bytes", n, len(b))
+		}
+		return &UnsupportedError{Protocol: "ttheader transform " + strconv.Itoa(int(b[2]))}
+	}
+	p := headerParser{b: b, off: 2}
+	for p.off < len(p.b) {
+		id := p.b[p.off]
+		p.off++
+		var err error
+		switch id {
+		case infoPadding:
+			// Padding only ends the header, but Kitex's decoder reads on
+			// past zero bytes, and so do we.
+		case infoKeyValue:
+			err = p.strKV(h)
+		case infoIntKV:
+			err = p.intKV(h)
+		case infoACLToken:
+			h.ACLToken, err = p.str()
+		default:
+			err = malformed("unknown ttheader info block 0x%02x at %d", id, p.off-1)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type headerParser struct {
+	b   []byte
+	off int
+}
+
+func (p *headerParser) u16() (int, error) {
+	if len(p.b)-p.off < 2 {
+		return 0, malformed("ttheader header ends inside a length at %d", p.off)
+	}
+	n := int(binary.BigEndian.Uint16(p.b[p.off:]))
+	p.off += 2
+	return n, nil
+}
+
+func (p *headerParser) bytes() ([]byte, error) {
+	n, err := p.u16()
+	if err != nil {
+		return nil, err
+	}
+	if n > len(p.b)-p.off {
+		return nil, malformed("ttheader string of %d bytes at %d, %d left", n, p.off, len(p.b)-p.off)
+	}
+	v := p.b[p.off : p.off+n]
+	p.off += n
+	return v, nil
+}
+
+func (p *headerParser) str() (string, error) {
+	v, err := p.bytes()
+	return string(v), err
+}
+
+// count reads an entry count and refuses one the header cannot hold (each
+// entry takes at least 4 bytes), before a map is sized for it.
+func (p *headerParser) count() (int, error) {
+	n, err := p.u16()
+	if err == nil && n > (len(p.b)-p.off)/4 {
+		err = malformed("%d entries in %d bytes of ttheader header", n, len(p.b)-p.off)
+	}
+	return n, err
+}
+
+func (p *headerParser) strKV(h *Header) error {
+	n, err := p.count()
+	if err != nil {
+		return err
+	}
+	if h.StrInfo == nil {
+		h.StrInfo = make(map[string]string, n)
+	}
+	for range n {
+		k, err := p.bytes()
+		if err != nil {
+			return err
+		}
+		v, err := p.str()
+		if err != nil {
+			return err
+		}
+		h.StrInfo[string(k)] = v
+	}
+	return nil
+}
+
+func (p *headerParser) intKV(h *Header) error {
+	n, err := p.count()
+	if err != nil {
+		return err
+	}
+	for range n {
+		k, err := p.u16()
+		if err != nil {
+			return err
+		}
+		v, err := p.bytes()
+		if err != nil {
+			return err
+		}
+		if err := setInt(h, uint16(k), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setInt stores int key k: typed keys in their fields, others in IntInfo.
+func setInt(h *Header, k uint16, v []byte) error {
+	switch k {
+	case KeyFromService:
+		h.FromService = string(v)
+	case KeyToService:
+		h.ToService = string(v)
+	case KeyToMethod:
+		h.ToMethod = string(v)
+	case KeyRPCTimeout:
+		ms, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil || ms < 0 || ms > int64(1<<62)/int64(time.Millisecond) {
+			return malformed("rpc timeout %q", v)
+		}
+		h.RPCTimeout = time.Duration(ms) * time.Millisecond
+	case KeyMsgType:
+		t, ok := parseMsgType(v)
+		if !ok {
+			return malformed("message type %q", v)
+		}
+		h.MsgType = t
+	default:
+		if h.IntInfo == nil {
+			h.IntInfo = make(map[uint16]string)
+		}
+		h.IntInfo[k] = string(v)
+	}
+	return nil
+}
+
+// parseMsgType reads key 22 as Volo writes it (one raw byte) or as Kitex
+// does (ASCII digits).
+func parseMsgType(v []byte) (thrift.MessageType, bool) {
+	if len(v) == 1 && v[0] < '0' {
+		t := thrift.MessageType(v[0])
+		return t, t.Valid()
+	}
+	n, err := strconv.Atoi(string(v))
+	if err != nil || n < 0 || n > 255 {
+		return 0, false
+	}
+	t := thrift.MessageType(n)
+	return t, t.Valid()
+}
