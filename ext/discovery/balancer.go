@@ -17,7 +17,7 @@ type Balancer struct {
 	cfg    config
 	target string
 	// hashed and timed cache the policy's answers, off the pick path's
-	// interface calls.
+	// interface calls. A timed policy also counts calls in flight.
 	hashed, timed bool
 	snap          atomic.Pointer[snapshot]
 	env           pickEnv
@@ -236,9 +236,11 @@ func (b *Balancer) pick(h uint64, x exclude) (Pick, error) {
 	if ep == nil {
 		return Pick{}, ErrNoInstance
 	}
-	ep.st.inflight.Add(1)
 	p := Pick{b: b, ep: ep}
 	if b.timed {
+		// Only the load-aware policy reads calls in flight; the others
+		// spare two atomic writes per call.
+		ep.st.inflight.Add(1)
 		p.start = b.clock()
 	}
 	return p, nil
@@ -246,7 +248,9 @@ func (b *Balancer) pick(h uint64, x exclude) (Pick, error) {
 
 func (b *Balancer) done1(ep *endpoint, start int64, err error) {
 	st := ep.st
-	st.inflight.Add(-1)
+	if b.timed {
+		st.inflight.Add(-1)
+	}
 	if err != nil && b.cfg.isConn(err) {
 		if b.cfg.failures > 0 && st.consecutive.Add(1) >= int32(b.cfg.failures) {
 			b.eject(st)

@@ -44,3 +44,13 @@ func BenchmarkHashKey(b *testing.B) {
 	}
 	_ = sink
 }
+
+// BenchmarkClock measures one read of the monotonic clock; PeakEWMA reads
+// it twice per call to time it, which BenchmarkPick includes.
+func BenchmarkClock(b *testing.B) {
+	var sink int64
+	for b.Loop() {
+		sink += monotonic()
+	}
+	_ = sink
+}
