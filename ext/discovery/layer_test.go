@@ -286,3 +286,68 @@ func TestCloseKeepsLastInstances(t *testing.T) {
 	_, err := b.Pick("")
 	assert.NoError(t, err)
 }
+
+// flakyDiscoverer's watcher fails every other Next after the first.
+type flakyDiscoverer struct{ st *discovery.Static }
+
+func (f flakyDiscoverer) Resolve(ctx context.Context, target string) ([]discovery.Instance, error) {
+	return f.st.Resolve(ctx, target)
+}
+
+func (f flakyDiscoverer) Watch(ctx context.Context, target string) (discovery.Watcher, error) {
+	w, err := f.st.Watch(ctx, target)
+	return &flakyWatcher{Watcher: w}, err
+}
+
+type flakyWatcher struct {
+	discovery.Watcher
+	n int
+}
+
+var errFlaky = errors.New("backend hiccup")
+
+func (w *flakyWatcher) Next(ctx context.Context) ([]discovery.Instance, error) {
+	w.n++
+	if w.n%2 == 0 {
+		return nil, errFlaky
+	}
+	return w.Watcher.Next(ctx)
+}
+
+func TestBalancerRidesOutWatchErrors(t *testing.T) {
+	st := discovery.NewStatic(instances(1)...)
+	var mu sync.Mutex
+	var seen []error
+	b, err := discovery.NewBalancer(context.Background(), flakyDiscoverer{st}, "svc",
+		discovery.WithWatchErrorHandler(func(err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen = append(seen, err)
+		}))
+	require.NoError(t, err)
+	defer b.Close()
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(seen) > 0
+	}, 5*time.Second, time.Millisecond)
+	_, err = b.Pick("")
+	assert.NoError(t, err, "the last instances keep serving")
+	st.Set(instances(3)...)
+	require.Eventually(t, func() bool { return len(b.Instances()) == 3 }, 5*time.Second, time.Millisecond)
+	mu.Lock()
+	assert.ErrorIs(t, seen[0], errFlaky)
+	mu.Unlock()
+}
+
+func TestLoadBalanceCallAllocatesOnlyTheContext(t *testing.T) {
+	b, _ := newBalancer(t, instances(100), discovery.WithPolicy(discovery.ConsistentHash(0)))
+	svc := discovery.LoadBalance[string, string](b, func(_ context.Context, req string) string { return req }).Layer(&byInstance{})
+	ctx := context.Background()
+	allocs := testing.AllocsPerRun(1000, func() {
+		if _, err := svc.Call(ctx, "key"); err != nil {
+			panic(err)
+		}
+	})
+	assert.Equal(t, 1.0, allocs, "the context carrying the instance")
+}
