@@ -51,37 +51,3 @@ func TestNoopProvidersAllocateNothing(t *testing.T) {
 		})
 	}
 }
-
-func BenchmarkClient(b *testing.B) {
-	b.Run("noop", func(b *testing.B) {
-		benchCall(b, tracing.Client[string](echoInfo, noopOptions()...))
-	})
-	b.Run("sdk", func(b *testing.B) {
-		tel := newTelemetry(b)
-		benchCall(b, tracing.Client[string](echoInfo, tel.options(tracing.WithPropagators(propagation.TraceContext{}))...))
-	})
-}
-
-func BenchmarkServer(b *testing.B) {
-	b.Run("noop", func(b *testing.B) {
-		benchCall(b, tracing.Server[string](echoInfo, noopOptions()...))
-	})
-	b.Run("sdk", func(b *testing.B) {
-		tel := newTelemetry(b)
-		benchCall(b, tracing.Server[string](echoInfo, tel.options(tracing.WithPropagators(propagation.TraceContext{}))...))
-	})
-}
-
-func benchCall(b *testing.B, mw motore.Middleware[request, string]) {
-	svc, err := motore.Build(handler, mw)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, req := context.Background(), request{method: "Echo"}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := svc.Call(ctx, req); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

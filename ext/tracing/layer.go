@@ -90,15 +90,16 @@ func (l *layer[Req, Resp]) Layer(next motore.Service[Req, Resp]) motore.Service[
 		info: l.info,
 		side: l.side,
 		cfg:  c,
-		kind: c.kind,
 		prop: c.prop,
 	}
-	if s.kind == trace.SpanKindUnspecified {
-		s.kind = trace.SpanKindClient
+	kind := c.kind
+	if kind == trace.SpanKindUnspecified {
+		kind = trace.SpanKindClient
 		if l.side == serverSide {
-			s.kind = trace.SpanKindServer
+			kind = trace.SpanKindServer
 		}
 	}
+	s.kind = trace.WithSpanKind(kind)
 	if s.prop == nil {
 		s.prop = otel.GetTextMapPropagator()
 	}

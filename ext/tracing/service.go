@@ -21,7 +21,7 @@ type service[Req, Resp any] struct {
 	next   motore.Service[Req, Resp]
 	info   func(ctx context.Context, req Req) CallInfo
 	side   side
-	kind   trace.SpanKind
+	kind   trace.SpanStartOption // made once: boxing it costs an allocation
 	cfg    *config
 	tracer trace.Tracer // nil when spans are off (a no-op provider)
 	hist   metric.Float64Histogram
@@ -86,7 +86,7 @@ func (s *service[Req, Resp]) start(ctx context.Context, info *CallInfo, method s
 		attrs = append(attrs, s.cfg.attrsFn(ctx, *info)...)
 	}
 	var optBuf [4]trace.SpanStartOption
-	opts := append(optBuf[:0], trace.WithSpanKind(s.kind), trace.WithAttributes(attrs...))
+	opts := append(optBuf[:0], s.kind, trace.WithAttributes(attrs...))
 	if s.side == serverSide && s.cfg.public {
 		opts = append(opts, trace.WithNewRoot())
 		if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
