@@ -39,7 +39,7 @@ type CallInfo struct {
 }
 
 // FullMethod returns "Service/Method", or Method when Service is empty.
-func (i *CallInfo) FullMethod() string {
+func (i CallInfo) FullMethod() string {
 	if i.Service == "" {
 		return i.Method
 	}

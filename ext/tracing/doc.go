@@ -16,7 +16,7 @@
 // framework or user passes in, returning a [CallInfo], so this package
 // imports no framework. Providers and propagators default to the
 // OpenTelemetry globals. With no-op providers a traced call allocates
-// nothing.
+// nothing. [NewLogHandler] joins slog records to the span of their context.
 //
 // See the package examples for runnable code.
 package tracing

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
+	"os"
 	"sort"
 	"strings"
 
@@ -281,4 +283,28 @@ func ExampleWithStatusCode() {
 	// rpc.system.name=volo
 	// server.address=echo.internal
 	// server.port=8888
+}
+
+// NewLogHandler puts the current span's IDs on log records, so logs and
+// traces join up.
+func ExampleNewLogHandler() {
+	h := slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{} // keep the output stable
+			}
+			return a
+		},
+	})
+	log := slog.New(tracing.NewLogHandler(h))
+
+	sc := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID:    trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36},
+		SpanID:     trace.SpanID{0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7},
+		TraceFlags: trace.FlagsSampled,
+	})
+	ctx := trace.ContextWithSpanContext(context.Background(), sc)
+	log.InfoContext(ctx, "handled", "method", "Echo")
+	// Output:
+	// level=INFO msg=handled method=Echo trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7
 }

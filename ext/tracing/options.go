@@ -101,7 +101,7 @@ func WithMetricAttributes(attrs ...attribute.KeyValue) Option {
 // WithAttributesFunc sets a function that returns extra attributes for each
 // call's span, computed when the span starts so that samplers see them.
 // They are not added to metrics, where per-call values would explode the
-// number of series. Default: none.
+// number of series. Default: none; when given twice, the last one counts.
 func WithAttributesFunc(f func(ctx context.Context, info CallInfo) []attribute.KeyValue) Option {
 	return optionFunc(func(c *config) { c.attrsFn = f })
 }
@@ -111,7 +111,8 @@ func WithAttributesFunc(f func(ctx context.Context, info CallInfo) []attribute.K
 // rpc.response.status_code on spans and metrics ("OK", "UNAVAILABLE",
 // "-32602"). When it returns a non-empty code for a failed call, that code
 // is also the call's error.type. Default: no status code, and error.type is
-// derived from the error's type (see semconv.ErrorType).
+// derived from the error's type (see semconv.ErrorType). When given twice,
+// the last one counts.
 func WithStatusCode(f func(err error) string) Option {
 	return optionFunc(func(c *config) { c.statusCode = f })
 }
