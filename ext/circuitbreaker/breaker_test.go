@@ -2,6 +2,7 @@ package circuitbreaker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -356,4 +357,16 @@ func TestDescribe(t *testing.T) {
 	require.Len(t, layers, 3)
 	assert.Equal(t, "circuitbreaker per key(5 consecutive, 50% of 20, in 10s, open 5s, probes 1, max 64 keys, no idle expiry)", layers[0])
 	assert.Equal(t, "circuitbreaker(svc, 5 consecutive, in 10s, open 5s, probes 1)", layers[1])
+}
+
+// An inner service guarded by a breaker of its own may return gobreaker's
+// errors; they are its result, not a rejection by this breaker.
+func TestInnerGobreakerErrorsPassThrough(t *testing.T) {
+	br := circuitbreaker.New[string, string](circuitbreaker.WithName("outer"))
+	svc := br.Layer(motoretest.NewScripted[string](motoretest.Fail[string](gobreaker.ErrOpenState)))
+	_, err := svc.Call(context.Background(), "x")
+	assert.Same(t, gobreaker.ErrOpenState, err)
+	var rej *circuitbreaker.RejectedError
+	assert.False(t, errors.As(err, &rej))
+	assert.Equal(t, uint32(1), br.Snapshot().Counts.Failures)
 }

@@ -37,10 +37,11 @@ func (b *breaker) snapshot() Snapshot {
 	return Snapshot{Key: b.cb.Name(), State: st, Counts: countsFrom(b.cb.Counts())}
 }
 
-// call runs next through b; a nil classify applies ClassifyError. The closure given to Execute does not escape,
-// so it and the variables it writes stay on the stack; the classifier's
-// verdict goes to gobreaker as an error while the real result goes back to
-// the caller untouched.
+// call runs next through b; a nil classify applies ClassifyError. The
+// closure given to Execute does not escape, so it and the variables it
+// writes stay on the stack; the classifier's verdict goes to gobreaker as an
+// error while the real result goes back to the caller untouched. ran tells a
+// rejection from an inner service that returned gobreaker's errors itself.
 func call[Req, Resp any](ctx context.Context, b *breaker, classify Classifier[Resp], next motore.Service[Req, Resp], req Req) (Resp, error) {
 	var (
 		resp Resp
