@@ -36,6 +36,11 @@ type CallInfo struct {
 	// network.peer.port, because they are high-cardinality.
 	PeerAddress string
 	PeerPort    int
+	// PeerService is the logical name of the service at the other end (the
+	// callee on a client, the caller on a server, when it says), recorded as
+	// service.peer.name on spans, and on metrics with
+	// [WithPeerServiceMetrics], for service topology graphs.
+	PeerService string
 }
 
 // FullMethod returns "Service/Method", or Method when Service is empty.
@@ -48,18 +53,22 @@ func (i CallInfo) FullMethod() string {
 
 // spanAttrs appends the attributes known when a span starts.
 func (i *CallInfo) spanAttrs(dst []attribute.KeyValue, method string) []attribute.KeyValue {
-	dst = i.metricAttrs(dst, method)
+	dst = i.metricAttrs(dst, method, false)
 	if i.PeerAddress != "" {
 		dst = append(dst, semconv.NetworkPeerAddress(i.PeerAddress))
 	}
 	if i.PeerPort > 0 {
 		dst = append(dst, semconv.NetworkPeerPort(i.PeerPort))
 	}
+	if i.PeerService != "" {
+		dst = append(dst, semconv.ServicePeerName(i.PeerService))
+	}
 	return dst
 }
 
-// metricAttrs appends the low-cardinality attributes of a call.
-func (i *CallInfo) metricAttrs(dst []attribute.KeyValue, method string) []attribute.KeyValue {
+// metricAttrs appends the low-cardinality attributes of a call, and the
+// peer service when peer is set.
+func (i *CallInfo) metricAttrs(dst []attribute.KeyValue, method string, peer bool) []attribute.KeyValue {
 	if i.System != "" {
 		dst = append(dst, semconv.RPCSystemNameKey.String(i.System))
 	}
@@ -71,6 +80,9 @@ func (i *CallInfo) metricAttrs(dst []attribute.KeyValue, method string) []attrib
 	}
 	if i.ServerPort > 0 {
 		dst = append(dst, semconv.ServerPort(i.ServerPort))
+	}
+	if peer && i.PeerService != "" {
+		dst = append(dst, semconv.ServicePeerName(i.PeerService))
 	}
 	return dst
 }

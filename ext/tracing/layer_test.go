@@ -282,3 +282,37 @@ func TestBuildErrorsAndDescribe(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "tracing(client) -> timeout(1s) -> tracing(server) -> recorder", motore.Describe(svc))
 }
+
+func TestPeerService(t *testing.T) {
+	withPeer := func(_ context.Context, r request) tracing.CallInfo {
+		info := echoInfo(context.Background(), r)
+		info.PeerService = "frontend"
+		return info
+	}
+	for _, tc := range []struct {
+		name      string
+		opts      []tracing.Option
+		inMetrics bool
+	}{
+		{"spans only by default", nil, false},
+		{"on metrics when asked", []tracing.Option{tracing.WithPeerServiceMetrics()}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tel := newTelemetry(t)
+			svc := buildWith(t, tracing.Server[string](withPeer, tel.options(tc.opts...)...), motoretest.NewRecorder[request, string](nil))
+			_, err := svc.Call(context.Background(), request{method: "Echo"})
+			require.NoError(t, err)
+
+			spans := tel.ended()
+			require.Len(t, spans, 1)
+			assert.Equal(t, "frontend", attrMap(spans[0].Attributes())["service.peer.name"])
+			_, points := tel.histogram(t, "rpc.server.call.duration")
+			require.Len(t, points, 1)
+			v, ok := setMap(points[0].Attributes)["service.peer.name"]
+			assert.Equal(t, tc.inMetrics, ok)
+			if tc.inMetrics {
+				assert.Equal(t, "frontend", v)
+			}
+		})
+	}
+}

@@ -31,6 +31,7 @@ type config struct {
 	statusCode  func(err error) string
 	kind        trace.SpanKind
 	public      bool
+	peerMetrics bool
 }
 
 func newConfig(opts []Option) *config {
@@ -133,4 +134,13 @@ func WithSpanKind(k trace.SpanKind) Option {
 // A [Client] ignores it.
 func WithPublicEndpoint() Option {
 	return optionFunc(func(c *config) { c.public = true })
+}
+
+// WithPeerServiceMetrics adds service.peer.name, from [CallInfo].PeerService,
+// to the duration metrics, so that calls between services can be drawn as a
+// graph. Its cardinality is the number of services that call or are called,
+// usually small, but it is opt-in because a caller can name itself anything.
+// Default: off (the attribute is on spans only).
+func WithPeerServiceMetrics() Option {
+	return optionFunc(func(c *config) { c.peerMetrics = true })
 }

@@ -79,7 +79,7 @@ func (s *service[Req, Resp]) Call(ctx context.Context, req Req) (resp Resp, err 
 
 // start opens the call's span.
 func (s *service[Req, Resp]) start(ctx context.Context, info *CallInfo, method string) (context.Context, trace.Span) {
-	var buf [8]attribute.KeyValue
+	var buf [10]attribute.KeyValue
 	attrs := info.spanAttrs(buf[:0], method)
 	attrs = append(attrs, s.cfg.spanAttrs...)
 	if s.cfg.attrsFn != nil {
@@ -120,7 +120,7 @@ func (s *service[Req, Resp]) end(ctx context.Context, span trace.Span, info *Cal
 	}
 	if measure {
 		var buf [8]attribute.KeyValue
-		kvs := info.metricAttrs(buf[:0], method)
+		kvs := info.metricAttrs(buf[:0], method, s.cfg.peerMetrics)
 		kvs = o.appendTo(kvs)
 		kvs = append(kvs, s.cfg.metricAttrs...)
 		s.hist.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(kvs...))
