@@ -19,12 +19,16 @@ var (
 // BuildError reports a stack that cannot be built. [Build], [Apply] and
 // [Builder.Build] return it; applying a motore layer directly to a nil part
 // panics with it at build time, so the mistake never waits for the first call.
+// Layers from other modules report their own build-time mistakes the same
+// way: panic with a *BuildError from Layer, and Build returns it.
 type BuildError struct {
 	// Layer names the layer at fault, or is empty for the inner service.
 	Layer string
 	// Index is the layer's position, outermost first, or -1 when unknown.
 	Index int
-	// Err is ErrNilService, ErrNilLayer or ErrNilFunc.
+	// Err says what is wrong: ErrNilService, ErrNilLayer or ErrNilFunc for
+	// nil parts, or an error of the layer's own module for another
+	// build-time mistake.
 	Err error
 }
 

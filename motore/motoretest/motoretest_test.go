@@ -46,6 +46,19 @@ func TestRecorderCountsConcurrentCalls(t *testing.T) {
 	assert.Zero(t, rec.MaxInFlight())
 }
 
+func TestRecorderCountsFailures(t *testing.T) {
+	errBoom := errors.New("boom")
+	rec := motoretest.NewRecorder[string, int](motoretest.NewScripted[string](
+		motoretest.Return(1), motoretest.Fail[int](errBoom), motoretest.Return(2)))
+	for range 3 {
+		_, _ = rec.Call(context.Background(), "")
+	}
+	assert.Equal(t, 3, rec.Count())
+	assert.Equal(t, 1, rec.Failures())
+	rec.Reset()
+	assert.Zero(t, rec.Failures())
+}
+
 func TestRecorderWithoutHandlerReturnsZero(t *testing.T) {
 	rec := motoretest.NewRecorder[string, int](nil)
 	n, err := rec.Call(context.Background(), "x")

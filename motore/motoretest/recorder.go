@@ -17,6 +17,7 @@ type Recorder[Req, Resp any] struct {
 	reqs        []Req
 	inFlight    int
 	maxInFlight int
+	failures    int
 }
 
 // NewRecorder returns a Recorder that answers with handler, or with the zero
@@ -32,16 +33,22 @@ func (r *Recorder[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
 	r.inFlight++
 	r.maxInFlight = max(r.maxInFlight, r.inFlight)
 	r.mu.Unlock()
+	var (
+		resp Resp
+		err  error
+	)
 	defer func() {
 		r.mu.Lock()
 		r.inFlight--
+		if err != nil {
+			r.failures++
+		}
 		r.mu.Unlock()
 	}()
-	if r.handler == nil {
-		var zero Resp
-		return zero, nil
+	if r.handler != nil {
+		resp, err = r.handler.Call(ctx, req)
 	}
-	return r.handler.Call(ctx, req)
+	return resp, err
 }
 
 // Describe names the recorder in stack descriptions.
@@ -61,6 +68,14 @@ func (r *Recorder[Req, Resp]) Count() int {
 	return len(r.reqs)
 }
 
+// Failures returns the number of finished calls whose handler returned an
+// error; Count minus InFlight minus Failures succeeded.
+func (r *Recorder[Req, Resp]) Failures() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.failures
+}
+
 // InFlight returns the number of calls running now.
 func (r *Recorder[Req, Resp]) InFlight() int {
 	r.mu.Lock()
@@ -75,10 +90,12 @@ func (r *Recorder[Req, Resp]) MaxInFlight() int {
 	return r.maxInFlight
 }
 
-// Reset forgets the recorded requests and the in-flight maximum.
+// Reset forgets the recorded requests, the failures and the in-flight
+// maximum.
 func (r *Recorder[Req, Resp]) Reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.reqs = nil
+	r.failures = 0
 	r.maxInFlight = r.inFlight
 }
