@@ -41,7 +41,8 @@ type Discoverer interface {
 	// Resolve returns the instances of target now.
 	Resolve(ctx context.Context, target string) ([]Instance, error)
 	// Watch starts following target. The watcher's first Next returns the
-	// current instances; later calls block until they change.
+	// current instances; later calls block until they change. ctx bounds
+	// only the start: the watcher lives until it is closed.
 	Watch(ctx context.Context, target string) (Watcher, error)
 }
 
