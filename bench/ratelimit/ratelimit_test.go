@@ -49,30 +49,36 @@ func bench(b *testing.B, mk func() *rate.Limiter, admitted bool) {
 			b.Fatalf("unexpected result: %v", err)
 		}
 	}
-	b.Run("bare-allow", func(b *testing.B) {
+	b.Run("impl=bare-allow", func(b *testing.B) {
 		lim := mk()
 		b.ReportAllocs()
+		stop := cpuTimer(b)
 		for b.Loop() {
 			if lim.Allow() != admitted {
 				b.Fatal("unexpected result")
 			}
 		}
+		stop()
 	})
-	b.Run("volo", func(b *testing.B) {
+	b.Run("impl=volo", func(b *testing.B) {
 		svc, ctx, req := voloService(mk()), context.Background(), &Req{ID: 1}
 		b.ReportAllocs()
+		stop := cpuTimer(b)
 		for b.Loop() {
 			_, err := svc.Call(ctx, req)
 			check(b, err)
 		}
+		stop()
 	})
-	b.Run("gokit", func(b *testing.B) {
+	b.Run("impl=gokit", func(b *testing.B) {
 		ep, ctx, req := kitEndpoint(mk()), context.Background(), &Req{ID: 1}
 		b.ReportAllocs()
+		stop := cpuTimer(b)
 		for b.Loop() {
 			_, err := ep(ctx, req)
 			check(b, err)
 		}
+		stop()
 	})
 }
 
@@ -83,34 +89,40 @@ func BenchmarkRejected(b *testing.B) { bench(b, rejecting, false) }
 // BenchmarkAdmittedParallel shares one limiter between all goroutines, as a
 // server shares one between its connections.
 func BenchmarkAdmittedParallel(b *testing.B) {
-	b.Run("bare-allow", func(b *testing.B) {
+	b.Run("impl=bare-allow", func(b *testing.B) {
 		lim := admitting()
 		b.ReportAllocs()
+		stop := cpuTimer(b)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				lim.Allow()
 			}
 		})
+		stop()
 	})
-	b.Run("volo", func(b *testing.B) {
+	b.Run("impl=volo", func(b *testing.B) {
 		svc, ctx := voloService(admitting()), context.Background()
 		b.ReportAllocs()
+		stop := cpuTimer(b)
 		b.RunParallel(func(pb *testing.PB) {
 			req := &Req{ID: 1}
 			for pb.Next() {
 				_, _ = svc.Call(ctx, req)
 			}
 		})
+		stop()
 	})
-	b.Run("gokit", func(b *testing.B) {
+	b.Run("impl=gokit", func(b *testing.B) {
 		ep, ctx := kitEndpoint(admitting()), context.Background()
 		b.ReportAllocs()
+		stop := cpuTimer(b)
 		b.RunParallel(func(pb *testing.PB) {
 			req := &Req{ID: 1}
 			for pb.Next() {
 				_, _ = ep(ctx, req)
 			}
 		})
+		stop()
 	})
 }
 

@@ -17,19 +17,23 @@ import (
 func benchCall(b *testing.B, svc motore.Service[string, string]) {
 	ctx := context.Background()
 	b.ReportAllocs()
+	stop := cpuTimer(b)
 	for b.Loop() {
 		_, _ = svc.Call(ctx, "req")
 	}
+	stop()
 }
 
 func benchParallel(b *testing.B, svc motore.Service[string, string]) {
 	ctx := context.Background()
 	b.ReportAllocs()
+	stop := cpuTimer(b)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			_, _ = svc.Call(ctx, "req")
 		}
 	})
+	stop()
 }
 
 func BenchmarkRate(b *testing.B) {
@@ -63,11 +67,13 @@ func BenchmarkKeyed(b *testing.B) {
 		svc := ratelimit.NewKeyed[string](byReq, 100, 10, ratelimit.WithMaxKeys(1000)).Layer(echo())
 		ctx := context.Background()
 		b.ReportAllocs()
+		stop := cpuTimer(b)
 		i := 0
 		for b.Loop() {
 			_, _ = svc.Call(ctx, keys[i&(len(keys)-1)])
 			i++
 		}
+		stop()
 	})
 }
 

@@ -50,12 +50,18 @@ type rateService[Req, Resp any] struct {
 }
 
 func (s *rateService[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
-	now := time.Now()
-	if !s.lim.AllowN(now, 1) {
-		if err := s.cfg.refuse(ctx, s.lim, now, "rate", ""); err != nil {
-			var zero Resp
-			return zero, err
-		}
+	if s.lim.Allow() {
+		return s.next.Call(ctx, req)
+	}
+	return s.refused(ctx, req)
+}
+
+// refused is the path of a call that found the bucket empty, kept out of
+// Call so that the admitted path stays small.
+func (s *rateService[Req, Resp]) refused(ctx context.Context, req Req) (Resp, error) {
+	if err := s.cfg.refuse(ctx, s.lim, time.Now(), "rate", ""); err != nil {
+		var zero Resp
+		return zero, err
 	}
 	return s.next.Call(ctx, req)
 }
