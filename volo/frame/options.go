@@ -46,11 +46,12 @@ func (f optionFunc) apply(c *config) { f(c) }
 // counts it (everything after the 4-byte length), and of an unframed
 // message. A frame that claims more is refused from its length, before
 // anything is allocated for it. Default: [DefaultMaxFrameSize]. A value <= 0
-// keeps the default; values over 2 GiB-1 are clamped to it.
+// keeps the default; values over 1 GiB are clamped to it, so that sizes stay
+// in an int on every platform.
 func WithMaxFrameSize(n int) Option {
 	return optionFunc(func(c *config) {
 		if n > 0 {
-			c.maxFrame = min(n, 1<<31-1)
+			c.maxFrame = min(n, 1<<30)
 		}
 	})
 }

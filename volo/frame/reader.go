@@ -48,7 +48,8 @@ func NewReader(r io.Reader, opts ...Option) *Reader {
 	return &Reader{br: br, cfg: cfg}
 }
 
-// Next reads the next frame into f, reusing f's header maps. It returns
+// Next reads the next frame into f. It reuses f's header maps, clearing
+// them first: copy what must outlive the frame. It returns
 // io.EOF if the stream ends cleanly before a frame, and an error matching
 // ErrTruncated if it ends inside one. After any other error the stream is
 // out of step and should be closed.

@@ -15,15 +15,17 @@ import (
 // [Decoder.Reset]: decoding then allocates only the strings, slices and maps
 // of the decoded values.
 type Decoder struct {
-	buf   []byte
-	off   int
-	depth int
-	cfg   config
+	buf    []byte
+	off    int
+	depth  int
+	maxStr uint64 // cfg.maxString, for the inlined fast path
+	cfg    config
 }
 
 // NewDecoder returns a decoder that reads b with the given limits.
 func NewDecoder(b []byte, opts ...Option) *Decoder {
-	return &Decoder{buf: b, cfg: newConfig(opts)}
+	cfg := newConfig(opts)
+	return &Decoder{buf: b, cfg: cfg, maxStr: uint64(cfg.maxString)}
 }
 
 // Reset makes d read b from the start, keeping its limits.
@@ -40,11 +42,15 @@ func (d *Decoder) Len() int { return len(d.buf) - d.off }
 // next returns the next n bytes and moves past them.
 func (d *Decoder) next(n int) ([]byte, error) {
 	if n > len(d.buf)-d.off {
-		return nil, truncErr(d.off, n, len(d.buf)-d.off)
+		return nil, d.truncated(n)
 	}
 	b := d.buf[d.off : d.off+n]
 	d.off += n
 	return b, nil
+}
+
+func (d *Decoder) truncated(n int) error {
+	return truncErr(d.off, n, len(d.buf)-d.off)
 }
 
 // ReadMessageBegin reads a message header, strict or old style. A compact
@@ -96,10 +102,16 @@ const compactProtocolID = 0x82
 // cannot nest beyond the depth limit.
 func (d *Decoder) ReadStructBegin() error {
 	if d.depth >= d.cfg.maxDepth {
-		return protoErr(DepthLimit, d.off, "limit "+strconv.Itoa(d.cfg.maxDepth))
+		return d.depthErr()
 	}
 	d.depth++
 	return nil
+}
+
+// depthErr is out of line so that the checks that call it stay small
+// enough to inline.
+func (d *Decoder) depthErr() error {
+	return protoErr(DepthLimit, d.off, "limit "+strconv.Itoa(d.cfg.maxDepth))
 }
 
 // ReadStructEnd leaves a struct entered with [Decoder.ReadStructBegin].
@@ -112,6 +124,16 @@ func (d *Decoder) ReadStructEnd() {
 // ReadFieldBegin reads a field header. At the end of a struct it returns
 // TypeStop and id 0.
 func (d *Decoder) ReadFieldBegin() (t Type, id int16, err error) {
+	// Fast path, small enough to inline: a whole header of a valid type.
+	// STOP, once a struct, takes the slow path.
+	if b := d.buf[d.off:]; len(b) >= FieldBeginSize && minSize[b[0]] != 0 {
+		d.off += FieldBeginSize
+		return Type(b[0]), int16(binary.BigEndian.Uint16(b[1:])), nil
+	}
+	return d.readFieldBegin()
+}
+
+func (d *Decoder) readFieldBegin() (t Type, id int16, err error) {
 	b, err := d.next(1)
 	if err != nil {
 		return 0, 0, err
@@ -254,6 +276,17 @@ func (d *Decoder) ReadDouble() (float64, error) {
 
 // ReadString reads a string. It allocates the string, except for "".
 func (d *Decoder) ReadString() (string, error) {
+	// Fast path, small enough to inline: a valid length and its bytes.
+	if b := d.buf[d.off:]; len(b) >= 4 {
+		if n := uint64(binary.BigEndian.Uint32(b)); n <= d.maxStr && n <= uint64(len(b)-4) {
+			d.off += 4 + int(n)
+			return string(b[4 : 4+n]), nil
+		}
+	}
+	return d.readString()
+}
+
+func (d *Decoder) readString() (string, error) {
 	n, err := d.readLen()
 	if err != nil || n == 0 {
 		return "", err
