@@ -98,6 +98,7 @@ type backwardCtx[K comparable] struct {
 	store backwardStore
 }
 
+// Value returns the store for key K and asks the parent otherwise.
 func (c *backwardCtx[K]) Value(key any) any {
 	if _, ok := key.(K); ok {
 		return &c.store
@@ -105,6 +106,7 @@ func (c *backwardCtx[K]) Value(key any) any {
 	return c.Context.Value(key)
 }
 
+// String names the context without showing values.
 func (c *backwardCtx[K]) String() string {
 	var k K
 	if any(k) == any(recvKey{}) {
