@@ -116,7 +116,7 @@ func BenchmarkEchoArgsDecode(b *testing.B) {
 }
 
 // gopkgReadEcho decodes an echo call as Kitex's generated FastRead does.
-func gopkgReadEcho(b *testing.B, buf []byte) (msg string) {
+func gopkgReadEcho(b testing.TB, buf []byte) (msg string) {
 	_, _, _, l, err := gthrift.Binary.ReadMessageBegin(buf)
 	if err != nil {
 		b.Fatal(err)
@@ -144,7 +144,7 @@ func gopkgReadEcho(b *testing.B, buf []byte) (msg string) {
 }
 
 // apacheReadEcho decodes an echo call as Apache's generated code does.
-func apacheReadEcho(b *testing.B, p *athrift.TBinaryProtocol) (msg string) {
+func apacheReadEcho(b testing.TB, p *athrift.TBinaryProtocol) (msg string) {
 	if _, _, _, err := p.ReadMessageBegin(ctx); err != nil {
 		b.Fatal(err)
 	}
