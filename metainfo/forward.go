@@ -229,6 +229,29 @@ func (d *decoder) node() *node {
 	n, own := newFlat(d.np + d.nu)
 	copy(own, d.persistent())
 	copy(own[d.np:], d.upstream())
+	return d.finish(n, own)
+}
+
+// headerNode is node for entries read from headers: their keys are turned
+// from header form into key form on the way, all in one string. It also
+// returns the node's entries.
+func (d *decoder) headerNode() (*node, []entry) {
+	n, own := newFlat(d.np + d.nu)
+	keys, off := headerKeys(d.persistent(), d.upstream()), 0
+	for i, e := range d.persistent() {
+		end := off + len(e.key)
+		own[i] = entry{keys[off:end], e.val}
+		off = end
+	}
+	for i, e := range d.upstream() {
+		end := off + len(e.key)
+		own[d.np+i] = entry{keys[off:end], e.val}
+		off = end
+	}
+	return d.finish(n, own), own
+}
+
+func (d *decoder) finish(n *node, own []entry) *node {
 	for i := range own {
 		n.refs[i] = &own[i]
 	}

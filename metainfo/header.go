@@ -50,27 +50,20 @@ func headerNames[E named](kvs []E, split int, a, b string) string {
 		} else {
 			sb.WriteString(b)
 		}
-		writeMapped(&sb, e.name(), true)
+		writeMapped(&sb, e.name())
 	}
 	return sb.String()
 }
 
-// writeMapped writes s into sb with each byte mapped to its header form
-// (toHeader) or key form, a stack buffer at a time.
-func writeMapped(sb *strings.Builder, s string, toHeader bool) {
+// writeMapped writes s into sb in header form, a stack buffer at a time.
+func writeMapped(sb *strings.Builder, s string) {
 	var buf [64]byte
 	for len(s) > 0 {
 		n := copy(buf[:], s)
 		s = s[n:]
 		chunk := buf[:n]
-		if toHeader {
-			for i, c := range chunk {
-				chunk[i] = toHeaderByte(c)
-			}
-		} else {
-			for i, c := range chunk {
-				chunk[i] = fromHeaderByte(c)
-			}
+		for i, c := range chunk {
+			chunk[i] = toHeaderByte(c)
 		}
 		sb.Write(chunk)
 	}
@@ -135,14 +128,14 @@ func (c *Codec) FromHTTPHeader(ctx context.Context, h map[string][]string) (cont
 	if d.empty() {
 		return ctx, nil
 	}
-	keysFromHeader(d.persistent(), d.upstream())
-	if i, _, ok := duplicate(d.persistent()); ok {
-		return ctx, headerCollision(Persistent, h, HTTPPrefixPersistent, d.persistent()[i].key)
+	n, own := d.headerNode()
+	if i, _, ok := duplicate(own[:d.np]); ok {
+		return ctx, headerCollision(Persistent, h, HTTPPrefixPersistent, own[i].key)
 	}
-	if i, _, ok := duplicate(d.upstream()); ok {
-		return ctx, headerCollision(Transient, h, HTTPPrefixTransient, d.upstream()[i].key)
+	if i, _, ok := duplicate(own[d.np:]); ok {
+		return ctx, headerCollision(Transient, h, HTTPPrefixTransient, own[d.np+i].key)
 	}
-	return attach(ctx, d.node()), nil
+	return attach(ctx, n), nil
 }
 
 // headerCollision names the two headers whose keys a and b collide.
@@ -162,9 +155,9 @@ func headerCollision(kind Kind, h map[string][]string, prefix, key string) error
 	return collision(kind, names[0], names[1])
 }
 
-// keysFromHeader turns the raw keys of the given entries into their key
-// form, all in one allocation.
-func keysFromHeader(sets ...[]entry) {
+// headerKeys turns the raw keys of the given entries from header form into
+// key form, back to back in one string.
+func headerKeys(sets ...[]entry) string {
 	size := 0
 	for _, kvs := range sets {
 		for _, e := range kvs {
@@ -173,17 +166,30 @@ func keysFromHeader(sets ...[]entry) {
 	}
 	var sb strings.Builder
 	sb.Grow(size)
+	var buf [256]byte
+	n := 0
 	for _, kvs := range sets {
 		for _, e := range kvs {
-			writeMapped(&sb, e.key, false)
+			for i := 0; i < len(e.key); i++ {
+				if n == len(buf) {
+					sb.Write(buf[:n])
+					n = 0
+				}
+				buf[n] = fromHeaderByte(e.key[i])
+				n++
+			}
 		}
 	}
-	s, off := sb.String(), 0
-	for _, kvs := range sets {
-		for i := range kvs {
-			end := off + len(kvs[i].key)
-			kvs[i].key = s[off:end]
-			off = end
-		}
+	sb.Write(buf[:n])
+	return sb.String()
+}
+
+// keysFromHeader turns the raw keys of kvs into key form in place.
+func keysFromHeader(kvs []entry) {
+	keys, off := headerKeys(kvs), 0
+	for i := range kvs {
+		end := off + len(kvs[i].key)
+		kvs[i].key = keys[off:end]
+		off = end
 	}
 }

@@ -74,17 +74,25 @@ func hasForwardPrefix(k string) bool {
 }
 
 // splitHeader returns the kind and raw key of a forward header name, or
-// kind 0 for other names. Names match case-insensitively.
+// kind 0 for other names. Names match case-insensitively; the lower-case
+// form of HTTP/2 and the canonical form of net/http are tried first.
 func splitHeader(name string) (Kind, string) {
 	const n = len(HTTPPrefixPersistent) // all forward prefixes have this length
 	if len(name) < n || name[0]|0x20 != 'r' {
 		return 0, ""
 	}
-	switch {
-	case strings.EqualFold(name[:n], HTTPPrefixPersistent):
+	switch p := name[:n]; p {
+	case HTTPPrefixPersistent, "Rpc-Persist-":
 		return Persistent, name[n:]
-	case strings.EqualFold(name[:n], HTTPPrefixTransient):
+	case HTTPPrefixTransient, "Rpc-Transit-":
 		return Transient, name[n:]
+	default:
+		switch {
+		case strings.EqualFold(p, HTTPPrefixPersistent):
+			return Persistent, name[n:]
+		case strings.EqualFold(p, HTTPPrefixTransient):
+			return Transient, name[n:]
+		}
 	}
 	return 0, ""
 }

@@ -131,12 +131,13 @@ type named interface {
 }
 
 // duplicate returns the indexes of two entries with the same key.
-func duplicate[E named](kvs []E) (int, int, bool) {
+func duplicate(kvs []entry) (int, int, bool) {
 	if len(kvs) <= smallSet {
 		for i := 1; i < len(kvs); i++ {
-			k := kvs[i].name()
+			k := kvs[i].key
 			for j := range i {
-				if o := kvs[j].name(); len(o) == len(k) && (k == "" || o[0] == k[0] && o[len(o)-1] == k[len(k)-1]) && o == k {
+				o := kvs[j].key
+				if len(o) == len(k) && (k == "" || o[len(o)-1] == k[len(k)-1]) && o == k {
 					return j, i, true
 				}
 			}
@@ -145,10 +146,10 @@ func duplicate[E named](kvs []E) (int, int, bool) {
 	}
 	seen := make(map[string]int, len(kvs))
 	for i, e := range kvs {
-		if j, ok := seen[e.name()]; ok {
+		if j, ok := seen[e.key]; ok {
 			return j, i, true
 		}
-		seen[e.name()] = i
+		seen[e.key] = i
 	}
 	return 0, 0, false
 }
