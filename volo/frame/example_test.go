@@ -90,3 +90,17 @@ func ExampleNewReader() {
 	// buffered buffered map[] <nil>
 	// frame: too large: frame of 2147483647 bytes, limit 1048576
 }
+
+func ExampleGetBuffer() {
+	// One buffer per reply, back to the pool once written.
+	for i, msg := range []string{"a", "bb"} {
+		buf := frame.GetBuffer()
+		var err error
+		buf.B, err = frame.AppendMessage(buf.B, frame.Framed, nil, "echo", thrift.Reply, int32(i), &thrifttest.EchoArgs{Msg: msg})
+		fmt.Println(len(buf.B), err)
+		buf.Free()
+	}
+	// Output:
+	// 29 <nil>
+	// 30 <nil>
+}
