@@ -74,11 +74,3 @@ type Header struct {
 	StrInfo  map[string]string // string keys
 	ACLToken string            // the ACL info block; Kitex maps it to transient metainfo "gdpr-token"
 }
-
-// Reset empties h, keeping its maps for reuse.
-func (h *Header) Reset() {
-	intInfo, strInfo := h.IntInfo, h.StrInfo
-	clear(intInfo)
-	clear(strInfo)
-	*h = Header{IntInfo: intInfo, StrInfo: strInfo}
-}

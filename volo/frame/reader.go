@@ -48,8 +48,10 @@ func NewReader(r io.Reader, opts ...Option) *Reader {
 	return &Reader{br: br, cfg: cfg}
 }
 
-// Next reads the next frame into f. It reuses f's header maps, clearing
-// them first: copy what must outlive the frame. It returns
+// Next reads the next frame into f. The header's strings and maps are new
+// for each frame and belong to the caller, so they can be handed on (to a
+// request's context) while the next frame is read; only Payload aliases the
+// reader's buffer. It returns
 // io.EOF if the stream ends cleanly before a frame, and an error matching
 // ErrTruncated if it ends inside one. After any other error the stream is
 // out of step and should be closed.
@@ -57,7 +59,7 @@ func (r *Reader) Next(f *Frame) error {
 	if cap(r.buf) > retainMax {
 		r.buf = nil
 	}
-	f.Header.Reset()
+	f.Header = Header{}
 	f.Payload = nil
 	head, err := r.br.Peek(SniffLen)
 	if err != nil {
