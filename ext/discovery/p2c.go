@@ -30,25 +30,32 @@ func (p peakEWMA) build(eps []*endpoint, env *pickEnv) picker {
 	if len(eps) == 0 {
 		return emptyPicker{}
 	}
-	inv := make([]float64, len(eps))
+	slots := make([]p2cSlot, len(eps))
 	for i, ep := range eps {
-		inv[i] = float64(DefaultWeight) / float64(ep.inst.EffectiveWeight())
+		slots[i] = p2cSlot{st: ep.st, invWeight: float64(DefaultWeight) / float64(ep.inst.EffectiveWeight()), ep: ep}
 	}
-	return &p2cPicker{eps: eps, invWeight: inv, env: env, invTau: p.invDecay()}
+	return &p2cPicker{slots: slots, env: env, invTau: p.invDecay()}
+}
+
+// p2cSlot keeps what a pick reads of an instance in one contiguous array,
+// one pointer away from its stats.
+type p2cSlot struct {
+	st        *stats
+	invWeight float64
+	ep        *endpoint
 }
 
 type p2cPicker struct {
-	eps       []*endpoint
-	invWeight []float64
-	env       *pickEnv
-	invTau    float64
+	slots  []p2cSlot
+	env    *pickEnv
+	invTau float64
 }
 
 func (p *p2cPicker) pick(_ uint64, x exclude) *endpoint {
-	n := len(p.eps)
+	n := len(p.slots)
 	if n == 1 {
-		if x.usable(p.eps[0]) {
-			return p.eps[0]
+		if ep := p.slots[0].ep; x.usable(ep) {
+			return ep
 		}
 		return nil
 	}
@@ -60,22 +67,29 @@ func (p *p2cPicker) pick(_ uint64, x exclude) *endpoint {
 		if j >= i {
 			j++
 		}
-		a, b := p.eps[i], p.eps[j]
-		okA, okB := x.usable(a), x.usable(b)
+		a, b := &p.slots[i], &p.slots[j]
+		okA, okB := x.usableStats(a.st), x.usableStats(b.st)
 		switch {
 		case okA && okB:
 			// The clock of the last finished call is recent enough for the
 			// decay and spares a clock read per pick.
 			now := p.env.last.Load()
-			if a.st.cost(now, p.invTau)*p.invWeight[i] <= b.st.cost(now, p.invTau)*p.invWeight[j] {
-				return a
+			if a.st.cost(now, p.invTau)*a.invWeight <= b.st.cost(now, p.invTau)*b.invWeight {
+				return a.ep
 			}
-			return b
+			return b.ep
 		case okA:
-			return a
+			return a.ep
 		case okB:
-			return b
+			return b.ep
 		}
 	}
-	return scan(p.eps, bounded(uint32(r>>16), n), &x)
+	// Most of the set is unusable: look at every instance once.
+	start := bounded(uint32(r>>16), n)
+	for k := range n {
+		if s := &p.slots[(start+k)%n]; x.usableStats(s.st) {
+			return s.ep
+		}
+	}
+	return nil
 }

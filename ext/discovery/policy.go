@@ -31,17 +31,21 @@ type picker interface {
 // this call and, unless anyEjected, the ejected ones. It is passed by value
 // so that picking allocates nothing.
 type exclude struct {
-	tried      [MaxRetries]*endpoint
+	tried      [MaxRetries]*stats
 	n          int
 	anyEjected bool
 }
 
-func (x *exclude) usable(ep *endpoint) bool {
-	if !x.anyEjected && ep.st.ejected.Load() {
+func (x *exclude) usable(ep *endpoint) bool { return x.usableStats(ep.st) }
+
+// usableStats is usable by the instance's stats, which identify it across
+// snapshots as well as its address does.
+func (x *exclude) usableStats(st *stats) bool {
+	if !x.anyEjected && st.ejected.Load() {
 		return false
 	}
 	for i := range x.n {
-		if x.tried[i] == ep {
+		if x.tried[i] == st {
 			return false
 		}
 	}
@@ -50,7 +54,7 @@ func (x *exclude) usable(ep *endpoint) bool {
 
 func (x *exclude) add(ep *endpoint) {
 	if x.n < len(x.tried) {
-		x.tried[x.n] = ep
+		x.tried[x.n] = ep.st
 		x.n++
 	}
 }
