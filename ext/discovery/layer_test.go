@@ -3,6 +3,7 @@ package discovery_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -95,16 +96,52 @@ func TestLoadBalanceDoesNotRetryOtherErrors(t *testing.T) {
 }
 
 func TestLoadBalanceNeverRetriesTheSameInstance(t *testing.T) {
-	ins := instances(2)
-	inner := &byInstance{}
-	for _, in := range ins {
-		inner.fail(in.Addr, discovery.ErrConnection)
+	for _, p := range policies {
+		t.Run(p.String(), func(t *testing.T) {
+			ins := instances(5)
+			inner := &byInstance{}
+			for _, in := range ins[:4] {
+				inner.fail(in.Addr, discovery.ErrConnection)
+			}
+			b, _ := newBalancer(t, ins, discovery.WithPolicy(p), discovery.WithRetries(8), discovery.WithOutlierDetection(0, 0))
+			rec := motoretest.NewRecorder[string, string](inner)
+			svc := discovery.LoadBalance[string, string](b, func(_ context.Context, req string) string { return req }).Layer(rec)
+			for i := range 20 {
+				rec.Reset()
+				got, err := svc.Call(context.Background(), fmt.Sprint("key-", i))
+				require.NoError(t, err)
+				assert.Equal(t, ins[4].Addr, got, "the only healthy instance")
+				assert.LessOrEqual(t, rec.Count(), 5, "each instance at most once")
+			}
+			for _, in := range ins[4:] {
+				inner.fail(in.Addr, discovery.ErrConnection)
+			}
+			rec.Reset()
+			_, err := svc.Call(context.Background(), "req")
+			assert.ErrorIs(t, err, discovery.ErrConnection, "the last failure, not ErrNoInstance")
+			assert.Equal(t, 5, rec.Count(), "each instance once")
+		})
 	}
-	b, _ := newBalancer(t, ins, discovery.WithRetries(5), discovery.WithOutlierDetection(0, 0))
-	rec := motoretest.NewRecorder[string, string](inner)
-	_, err := discovery.LoadBalance[string, string](b, nil).Layer(rec).Call(context.Background(), "req")
-	assert.ErrorIs(t, err, discovery.ErrConnection, "the last failure, not ErrNoInstance")
-	assert.Equal(t, 2, rec.Count(), "each instance once")
+}
+
+func TestRetriesAvoidEjectedInstances(t *testing.T) {
+	for _, p := range policies {
+		t.Run(p.String(), func(t *testing.T) {
+			ins := instances(4)
+			inner := &byInstance{}
+			inner.fail(ins[0].Addr, discovery.ErrConnection)
+			b, _ := newBalancer(t, ins, discovery.WithPolicy(p), discovery.WithRetries(3),
+				discovery.WithOutlierDetection(1, time.Hour), discovery.WithMaxEjectedPercent(100))
+			rec := motoretest.NewRecorder[string, string](inner)
+			svc := discovery.LoadBalance[string, string](b, func(_ context.Context, req string) string { return req }).Layer(rec)
+			for i := range 50 {
+				_, err := svc.Call(context.Background(), fmt.Sprint("key-", i))
+				require.NoError(t, err)
+			}
+			assert.True(t, b.Ejected(ins[0].Addr))
+			assert.LessOrEqual(t, rec.Count(), 51, "at most one failed attempt before the ejection")
+		})
+	}
 }
 
 func TestLoadBalanceCustomClassifier(t *testing.T) {
