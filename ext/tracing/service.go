@@ -108,9 +108,11 @@ func (s *service[Req, Resp]) start(ctx context.Context, info *CallInfo, method s
 func (s *service[Req, Resp]) end(ctx context.Context, span trace.Span, info *CallInfo, method string, start time.Time, measure bool, err error) {
 	o := s.cfg.outcome(err)
 	if span != nil {
-		var buf [2]attribute.KeyValue
-		if kvs := o.appendTo(buf[:0]); len(kvs) > 0 {
-			span.SetAttributes(kvs...)
+		if o.status != "" || o.errorType != "" {
+			// Declared here: the slice escapes into the span, and a
+			// successful call without a status code should not pay for it.
+			var buf [2]attribute.KeyValue
+			span.SetAttributes(o.appendTo(buf[:0])...)
 		}
 		if err != nil {
 			recordPanic(span, err)
