@@ -170,13 +170,18 @@ func headerKeys(sets ...[]entry) string {
 	n := 0
 	for _, kvs := range sets {
 		for _, e := range kvs {
-			for i := 0; i < len(e.key); i++ {
+			for k := e.key; len(k) > 0; {
 				if n == len(buf) {
-					sb.Write(buf[:n])
+					sb.Write(buf[:])
 					n = 0
 				}
-				buf[n] = fromHeaderByte(e.key[i])
-				n++
+				dst := buf[n:]
+				dst = dst[:min(len(dst), len(k))]
+				for i := range dst {
+					dst[i] = keyForm[k[i]]
+				}
+				n += len(dst)
+				k = k[len(dst):]
 			}
 		}
 	}

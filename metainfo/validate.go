@@ -86,8 +86,30 @@ func charProblem(s string) error {
 	return nil
 }
 
-// check validates one entry against the limits.
+// check validates one entry against the limits. Printable ASCII, the
+// common case, is checked inline; anything else goes to the full rules.
 func (l *limits) check(kind Kind, k, v string, http bool) error {
+	if len(k) == 0 || len(k) > l.maxKeyLen || len(v) == 0 || len(v) > l.maxValueLen {
+		return l.checkAll(kind, k, v, http)
+	}
+	for i := 0; i < len(k); i++ {
+		if !keyChar[k[i]] {
+			return l.checkAll(kind, k, v, http)
+		}
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c > 0x7e {
+			return l.checkAll(kind, k, v, http)
+		}
+	}
+	if http && (v[0] == ' ' || v[len(v)-1] == ' ') {
+		return l.checkAll(kind, k, v, http)
+	}
+	return nil
+}
+
+// checkAll applies every rule and names the first one broken.
+func (l *limits) checkAll(kind Kind, k, v string, http bool) error {
 	if err := keyProblem(k, l.maxKeyLen); err != nil {
 		return l.entryError(kind, k, err, 0)
 	}
@@ -208,14 +230,15 @@ func toHeaderByte(c byte) byte {
 	return c
 }
 
-// fromHeaderByte maps a header name byte to the key form gopkg and Volo
-// read: upper case, '_'.
-func fromHeaderByte(c byte) byte {
-	switch {
-	case c >= 'a' && c <= 'z':
-		return c - ('a' - 'A')
-	case c == '-':
-		return '_'
+// keyForm maps a header name byte to the key form gopkg and Volo read:
+// upper case, '_' for '-'.
+var keyForm = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
 	}
-	return c
-}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = byte(c - 'a' + 'A')
+	}
+	t['-'] = '_'
+	return t
+}()
