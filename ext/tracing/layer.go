@@ -114,6 +114,7 @@ func (l *layer[Req, Resp]) Layer(next motore.Service[Req, Resp]) motore.Service[
 		s.tracer = tp.Tracer(ScopeName, trace.WithSchemaURL(semconv.SchemaURL))
 	}
 	s.hist = newHistogram(c.mp, l.side)
+	s.series = newSeries(c)
 	return s
 }
 

@@ -3,6 +3,7 @@ package tracing_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -315,4 +316,27 @@ func TestPeerService(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Series past the layer's cache of attribute sets are still recorded, each
+// under its own attributes.
+func TestManySeriesStayCorrect(t *testing.T) {
+	tel := newTelemetry(t)
+	svc := buildWith(t, tracing.Client[string](echoInfo, tel.options()...), motoretest.NewRecorder[request, string](nil))
+	const methods = 1500 // more than the layer remembers
+	for range 2 {
+		for i := range methods {
+			_, err := svc.Call(context.Background(), request{method: fmt.Sprintf("M%d", i)})
+			require.NoError(t, err)
+		}
+	}
+	_, points := tel.histogram(t, "rpc.client.call.duration")
+	require.Len(t, points, methods)
+	seen := map[any]bool{}
+	for _, p := range points {
+		assert.Equal(t, uint64(2), p.Count)
+		seen[setMap(p.Attributes)["rpc.method"]] = true
+	}
+	assert.Len(t, seen, methods)
+	assert.True(t, seen["echo.Echo/M1499"])
 }

@@ -25,6 +25,7 @@ type service[Req, Resp any] struct {
 	cfg    *config
 	tracer trace.Tracer // nil when spans are off (a no-op provider)
 	hist   metric.Float64Histogram
+	series *series
 	prop   propagation.TextMapPropagator
 }
 
@@ -121,11 +122,7 @@ func (s *service[Req, Resp]) end(ctx context.Context, span trace.Span, info *Cal
 		span.End()
 	}
 	if measure {
-		var buf [8]attribute.KeyValue
-		kvs := info.metricAttrs(buf[:0], method, s.cfg.peerMetrics)
-		kvs = o.appendTo(kvs)
-		kvs = append(kvs, s.cfg.metricAttrs...)
-		s.hist.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(kvs...))
+		s.hist.Record(ctx, time.Since(start).Seconds(), s.series.options(info, method, o)...)
 	}
 }
 
