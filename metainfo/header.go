@@ -129,11 +129,12 @@ func (c *Codec) FromHTTPHeader(ctx context.Context, h map[string][]string) (cont
 		return ctx, nil
 	}
 	n, own := d.headerNode()
-	if i, _, ok := duplicate(own[:d.np]); ok {
+	np := d.np
+	if i, _, ok := duplicate(own[:np]); ok {
 		return ctx, headerCollision(Persistent, h, HTTPPrefixPersistent, own[i].key)
 	}
-	if i, _, ok := duplicate(own[d.np:]); ok {
-		return ctx, headerCollision(Transient, h, HTTPPrefixTransient, own[d.np+i].key)
+	if i, _, ok := duplicate(own[np:]); ok {
+		return ctx, headerCollision(Transient, h, HTTPPrefixTransient, own[np+i].key)
 	}
 	return attach(ctx, n), nil
 }
