@@ -2,11 +2,13 @@ package etcd_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/goleak"
 
 	"github.com/govolo/volo/ext/discovery"
@@ -164,4 +166,40 @@ func TestEtcdRestart(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{in.Addr}, addrsOf(got))
 	assert.Equal(t, []string{in.Addr}, addrsOf(bal.Instances()))
+}
+
+func TestRegistrationComesBackAfterLeaseRevoked(t *testing.T) {
+	srv := startEtcd(t)
+	ctx := timeout(t, 20*time.Second)
+	cli := srv.newClient()
+	var mu sync.Mutex
+	var bgErrs []error
+	reg := etcd.NewRegistry(cli, etcd.WithTTL(ttl), etcd.WithPrefix("/custom"), etcd.WithErrorHandler(func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		bgErrs = append(bgErrs, err)
+	}))
+	defer reg.Close(context.Background())
+	in := discovery.Instance{Addr: "10.0.0.1:80"}
+	require.NoError(t, reg.Register(ctx, "echo", in))
+
+	// An operator (or etcd itself, after an outage) drops the lease.
+	admin := srv.newClient()
+	resp, err := admin.Get(ctx, "/custom/echo/10.0.0.1:80")
+	require.NoError(t, err)
+	require.Len(t, resp.Kvs, 1)
+	oldLease := clientv3.LeaseID(resp.Kvs[0].Lease)
+	_, err = admin.Revoke(ctx, oldLease)
+	require.NoError(t, err)
+
+	require.Eventually(t, func() bool {
+		resp, err := admin.Get(ctx, "/custom/echo/10.0.0.1:80")
+		return err == nil && len(resp.Kvs) == 1 && clientv3.LeaseID(resp.Kvs[0].Lease) != oldLease
+	}, 10*time.Second, 20*time.Millisecond, "registered again under a new lease")
+	mu.Lock()
+	assert.NotEmpty(t, bgErrs, "the loss was reported")
+	mu.Unlock()
+	got, err := etcd.NewDiscoverer(admin, etcd.WithPrefix("/custom/")).Resolve(ctx, "echo")
+	require.NoError(t, err)
+	assert.Equal(t, []string{in.Addr}, addrsOf(got))
 }
