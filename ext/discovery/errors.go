@@ -13,7 +13,8 @@ var (
 	// reach the instance, so it is safe to retry on another one. Transports
 	// wrap their dial and connection failures with it.
 	ErrConnection = errors.New("discovery: connection failed")
-	// ErrClosed is returned by a closed Watcher, Balancer or Registry.
+	// ErrClosed is returned by a closed Watcher or Registry. (A closed
+	// Balancer keeps picking from its last instances.)
 	ErrClosed = errors.New("discovery: closed")
 	// ErrBadTarget means a target is not in a form the Discoverer knows.
 	ErrBadTarget = errors.New("discovery: bad target")
