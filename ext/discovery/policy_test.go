@@ -2,7 +2,9 @@ package discovery_test
 
 import (
 	"container/heap"
+	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govolo/volo/ext/discovery"
+	"github.com/govolo/volo/motore"
 )
 
 func TestRoundRobinIsExact(t *testing.T) {
@@ -215,4 +218,45 @@ func TestEmptySetHasNoInstance(t *testing.T) {
 		st.Set(instances(1)...)
 		require.Eventually(t, func() bool { _, err := b.Pick("k"); return err == nil }, 5*time.Second, time.Millisecond, p.String())
 	}
+}
+
+func TestPeakEWMAAvoidsSlowInstanceInRealTime(t *testing.T) {
+	// The same as the simulation, through the layer and the real clock:
+	// one instance of five sleeps 20ms, the others 1ms.
+	ins := instances(5)
+	slow := ins[2].Addr
+	b, _ := newBalancer(t, ins, discovery.WithPolicy(discovery.PeakEWMA(0)))
+	var mu sync.Mutex
+	got := make(map[string]int)
+	svc := discovery.LoadBalance[string, string](b, nil).Layer(motore.ServiceFn(func(ctx context.Context, _ string) (string, error) {
+		in, _ := discovery.InstanceFromContext(ctx)
+		mu.Lock()
+		got[in.Addr]++
+		mu.Unlock()
+		d := time.Millisecond
+		if in.Addr == slow {
+			d = 20 * time.Millisecond
+		}
+		tm := time.NewTimer(d)
+		defer tm.Stop()
+		select {
+		case <-tm.C:
+			return in.Addr, nil
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}))
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				_, _ = svc.Call(context.Background(), "req")
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("calls per instance: %v", got)
+	assert.Less(t, got[slow], 40, "under 10% of 400 calls")
 }
