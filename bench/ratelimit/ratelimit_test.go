@@ -27,8 +27,19 @@ func rejecting() *rate.Limiter {
 	return lim
 }
 
-func voloService(lim *rate.Limiter) motore.Service[*Req, *Req] {
-	inner := motore.ServiceFn(func(_ context.Context, req *Req) (*Req, error) { return req, nil })
+// handler is a motore service written as a type, the form of a generated
+// or hand-written RPC handler.
+type handler struct{}
+
+func (handler) Call(_ context.Context, req *Req) (*Req, error) { return req, nil }
+
+// voloService puts the Rate layer over a handler type; fn instead puts it
+// over a motore.ServiceFn closure, which costs one more call of its own.
+func voloService(lim *rate.Limiter, fn bool) motore.Service[*Req, *Req] {
+	var inner motore.Service[*Req, *Req] = handler{}
+	if fn {
+		inner = motore.ServiceFn(func(_ context.Context, req *Req) (*Req, error) { return req, nil })
+	}
 	svc, err := motore.Build(inner, ratelimit.Rate[*Req, *Req](lim))
 	if err != nil {
 		panic(err)
@@ -60,16 +71,18 @@ func bench(b *testing.B, mk func() *rate.Limiter, admitted bool) {
 		}
 		stop()
 	})
-	b.Run("impl=volo", func(b *testing.B) {
-		svc, ctx, req := voloService(mk()), context.Background(), &Req{ID: 1}
-		b.ReportAllocs()
-		stop := cpuTimer(b)
-		for b.Loop() {
-			_, err := svc.Call(ctx, req)
-			check(b, err)
-		}
-		stop()
-	})
+	for name, fn := range map[string]bool{"impl=volo": false, "impl=volo-servicefn": true} {
+		b.Run(name, func(b *testing.B) {
+			svc, ctx, req := voloService(mk(), fn), context.Background(), &Req{ID: 1}
+			b.ReportAllocs()
+			stop := cpuTimer(b)
+			for b.Loop() {
+				_, err := svc.Call(ctx, req)
+				check(b, err)
+			}
+			stop()
+		})
+	}
 	b.Run("impl=gokit", func(b *testing.B) {
 		ep, ctx, req := kitEndpoint(mk()), context.Background(), &Req{ID: 1}
 		b.ReportAllocs()
@@ -101,7 +114,7 @@ func BenchmarkAdmittedParallel(b *testing.B) {
 		stop()
 	})
 	b.Run("impl=volo", func(b *testing.B) {
-		svc, ctx := voloService(admitting()), context.Background()
+		svc, ctx := voloService(admitting(), false), context.Background()
 		b.ReportAllocs()
 		stop := cpuTimer(b)
 		b.RunParallel(func(pb *testing.PB) {
@@ -135,9 +148,12 @@ func TestContendersAgree(t *testing.T) {
 		mk   func() *rate.Limiter
 		want bool
 	}{{"admitting", admitting, true}, {"rejecting", rejecting, false}} {
-		svc, ep, lim := voloService(tc.mk()), kitEndpoint(tc.mk()), tc.mk()
+		svc, fn, ep, lim := voloService(tc.mk(), false), voloService(tc.mk(), true), kitEndpoint(tc.mk()), tc.mk()
 		for range 100 {
 			_, voloErr := svc.Call(ctx, req)
+			if _, fnErr := fn.Call(ctx, req); (fnErr == nil) != (voloErr == nil) {
+				t.Fatalf("%s: volo over a handler and over a ServiceFn disagree", tc.name)
+			}
 			_, kitErr := ep(ctx, req)
 			if lim.Allow() != tc.want || (voloErr == nil) != tc.want || (kitErr == nil) != tc.want {
 				t.Fatalf("%s: bare, volo and go-kit disagree: volo %v, go-kit %v", tc.name, voloErr, kitErr)

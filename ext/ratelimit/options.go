@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 )
 
@@ -35,6 +36,8 @@ type config struct {
 	idle    time.Duration // default 1 minute
 
 	classify func(err error) Outcome
+
+	mu sync.Mutex // orders the clock readings of waiting callers; see reserve
 }
 
 const (

@@ -50,16 +50,17 @@ type rateService[Req, Resp any] struct {
 }
 
 func (s *rateService[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
-	if s.lim.Allow() {
+	now := time.Now()
+	if s.lim.AllowN(now, 1) {
 		return s.next.Call(ctx, req)
 	}
-	return s.refused(ctx, req)
+	return s.refused(ctx, req, now)
 }
 
-// refused is the path of a call that found the bucket empty, kept out of
-// Call so that the admitted path stays small.
-func (s *rateService[Req, Resp]) refused(ctx context.Context, req Req) (Resp, error) {
-	if err := s.cfg.refuse(ctx, s.lim, time.Now(), "rate", ""); err != nil {
+// refused is the path of a call that found the bucket empty at now, kept
+// out of Call so that the admitted path stays small.
+func (s *rateService[Req, Resp]) refused(ctx context.Context, req Req, now time.Time) (Resp, error) {
+	if err := s.cfg.refuse(ctx, s.lim, now, "rate", ""); err != nil {
 		var zero Resp
 		return zero, err
 	}
@@ -79,7 +80,8 @@ func (c *config) refuse(ctx context.Context, lim *rate.Limiter, now time.Time, n
 	if !c.wait {
 		return c.reject(ctx, LimitedError{Limiter: name, Key: key, RetryAfter: untilToken(lim, now)})
 	}
-	r := lim.ReserveN(now, 1)
+	r := c.reserve(lim)
+	now = time.Now()
 	if !r.OK() {
 		// The burst is below one token: no wait will help.
 		return c.reject(ctx, LimitedError{Limiter: name, Key: key})
@@ -96,7 +98,7 @@ func (c *config) refuse(ctx context.Context, lim *rate.Limiter, now time.Time, n
 		budget = min(budget, deadline.Sub(now))
 	}
 	if delay > budget {
-		r.CancelAt(now)
+		c.cancel(r)
 		return c.reject(ctx, LimitedError{Limiter: name, Key: key, RetryAfter: delay})
 	}
 	t := time.NewTimer(delay)
@@ -105,9 +107,30 @@ func (c *config) refuse(ctx context.Context, lim *rate.Limiter, now time.Time, n
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		r.Cancel()
+		c.cancel(r)
 		return ctx.Err()
 	}
+}
+
+// reserve reserves a token, reading the clock under a lock of its own. A
+// rate.Limiter takes the time of each call as given, and a call that reaches
+// its lock with an older reading than the previous one moves the limiter's
+// clock back, so the time in between is counted twice (golang/go#65508).
+// With tokens reserved ahead, as waiting callers do, that would admit more
+// than the rate; this lock keeps the readings in order for the callers of
+// this layer. It is taken only on the waiting path.
+func (c *config) reserve(lim *rate.Limiter) *rate.Reservation {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return lim.ReserveN(time.Now(), 1)
+}
+
+// cancel gives r's token back, reading the clock under the same lock as
+// reserve, for the same reason.
+func (c *config) cancel(r *rate.Reservation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r.CancelAt(time.Now())
 }
 
 // untilToken estimates how long lim takes to hold a whole token again, or
