@@ -7,4 +7,12 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	github.com/govolo/volo/metainfo v0.1.0
+	github.com/govolo/volo/motore v0.1.0
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)
+
+replace github.com/govolo/volo/motore => ../motore
+
+replace github.com/govolo/volo/metainfo => ../metainfo

@@ -1,0 +1,272 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/govolo/volo/motore"
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/frame"
+	"github.com/govolo/volo/volo/internal/biz"
+	"github.com/govolo/volo/volo/thrift"
+)
+
+// Client calls the methods of one Thrift service over pooled connections,
+// one call per connection at a time. It is safe for concurrent use.
+type Client struct {
+	service string
+	stack   volo.Service
+	t       *transport
+}
+
+// New returns a client of the IDL service named service (sent as
+// TTHeader's "isn" key, for routing), with its middleware stack built over
+// the transport. It fails only if the stack cannot be built, with a
+// *motore.BuildError.
+func New(service string, opts ...Option) (*Client, error) {
+	t := &transport{cfg: newConfig(opts), pools: make(map[string]*pool)}
+	stack, err := motore.Build[*volo.Call, thrift.Struct](t, t.cfg.middleware...)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{service: service, stack: stack, t: t}, nil
+}
+
+// Call calls method with args and decodes the reply into result, through
+// the client's stack. Errors match, with errors.Is: volo.ErrTimeout,
+// volo.ErrConnection, volo.ErrProtocol, volo.ErrNoAddress, volo.ErrClosed
+// and volo.ErrBiz (a *volo.BizError); an exception the server sent is a
+// *thrift.ApplicationException (errors.As).
+//
+// The context's persistent and transient metainfo is sent (TTHeader only);
+// backward values the server sends are stored in the receiver
+// metainfo.WithBackwardValues put in the context.
+func (c *Client) Call(ctx context.Context, method string, args, result thrift.Struct, opts ...CallOption) error {
+	call := &volo.Call{Service: c.service, Method: method, Args: args, Result: result}
+	for _, o := range opts {
+		o.applyCall(call)
+	}
+	_, err := c.stack.Call(ctx, call)
+	return err
+}
+
+// Stack returns the built stack, for middleware that wants to call it
+// with a Call of its own, and for motore.Describe.
+func (c *Client) Stack() volo.Service { return c.stack }
+
+// Describe returns the client's stack, outermost layer first, ending with
+// the transport.
+func (c *Client) Describe() string { return motore.Describe(c.stack) }
+
+// Close closes the idle connections; connections in use are closed when
+// their calls end. Calls made after Close fail with volo.ErrClosed.
+func (c *Client) Close() error {
+	c.t.mu.Lock()
+	pools := c.t.pools
+	c.t.pools, c.t.closed = nil, true
+	c.t.mu.Unlock()
+	for _, p := range pools {
+		p.close()
+	}
+	return nil
+}
+
+// transport is the bottom of a client's stack.
+type transport struct {
+	cfg    config
+	mu     sync.Mutex
+	pools  map[string]*pool
+	closed bool
+}
+
+// Describe names the transport in stack descriptions.
+func (t *transport) Describe() string {
+	return "transport(" + t.cfg.framing.String() + ")"
+}
+
+func (t *transport) pool(addr string) (*pool, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return nil, volo.ErrClosed
+	}
+	p := t.pools[addr]
+	if p == nil {
+		p = &pool{}
+		t.pools[addr] = p
+	}
+	return p, nil
+}
+
+// Call sends one request and reads its reply.
+func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, error) {
+	addr := call.Addr
+	if addr == "" {
+		addr = t.cfg.addr
+	}
+	if addr == "" {
+		return nil, volo.ErrNoAddress
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, ctxError(ctx)
+	}
+	deadline, hasDeadline := ctx.Deadline()
+	if t.cfg.rpcTimeout > 0 {
+		if d := time.Now().Add(t.cfg.rpcTimeout); !hasDeadline || d.Before(deadline) {
+			deadline, hasDeadline = d, true
+		}
+	}
+	p, err := t.pool(addr)
+	if err != nil {
+		return nil, err
+	}
+	pc := p.get(&t.cfg)
+	if pc == nil {
+		var dl time.Time
+		if hasDeadline {
+			dl = deadline
+		}
+		if pc, err = dial(ctx, &t.cfg, addr, dl); err != nil {
+			if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+				return nil, fmt.Errorf("%w: connecting to %s: %w", volo.ErrTimeout, addr, err)
+			}
+			return nil, fmt.Errorf("%w: connecting to %s: %w", volo.ErrConnection, addr, err)
+		}
+	}
+	keep, err := t.roundTrip(ctx, pc, call, deadline, hasDeadline)
+	if keep {
+		p.put(pc, &t.cfg)
+	} else {
+		pc.nc.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return call.Result, nil
+}
+
+// roundTrip writes the request and reads the reply on pc. keep says
+// whether pc can be reused.
+func (t *transport) roundTrip(ctx context.Context, pc *pconn, call *volo.Call, deadline time.Time, hasDeadline bool) (keep bool, err error) {
+	pc.seq++
+	seq := pc.seq
+	var h *frame.Header
+	if t.cfg.framing == frame.TTHeader || t.cfg.framing == frame.TTHeaderFramed {
+		info := map[string]string{frame.KeyIDLServiceName: call.Service}
+		if err := t.cfg.codec.ToMap(ctx, info); err != nil {
+			return true, err
+		}
+		h = &frame.Header{
+			SeqID:       seq,
+			FromService: t.cfg.from,
+			ToService:   call.Service,
+			ToMethod:    call.Method,
+			StrInfo:     info,
+		}
+		if hasDeadline {
+			h.RPCTimeout = max(time.Until(deadline), time.Millisecond)
+		}
+	}
+	typ := thrift.Call
+	if call.Oneway {
+		typ = thrift.Oneway
+	}
+	buf := frame.GetBuffer()
+	buf.B, err = frame.AppendMessage(buf.B, t.cfg.framing, h, call.Method, typ, seq, call.Args)
+	if err != nil {
+		buf.Free()
+		return true, fmt.Errorf("volo: cannot encode the request: %w", err)
+	}
+
+	ioDeadline := deadline
+	if rw := time.Now().Add(t.cfg.rwTimeout); t.cfg.rwTimeout > 0 && (!hasDeadline || rw.Before(deadline)) {
+		ioDeadline = rw
+	} else if !hasDeadline {
+		ioDeadline = time.Time{}
+	}
+	pc.nc.SetDeadline(ioDeadline)
+	if ctx.Done() != nil {
+		// A cancellation without a deadline must still interrupt the
+		// read.
+		stop := context.AfterFunc(ctx, func() { pc.nc.SetDeadline(time.Unix(1, 0)) })
+		defer stop()
+	}
+	_, err = pc.nc.Write(buf.B)
+	buf.Free()
+	if err != nil {
+		return false, t.ioError(ctx, "writing the request", err)
+	}
+	if call.Oneway {
+		return true, nil
+	}
+	var f frame.Frame
+	if err := pc.fr.Next(&f); err != nil {
+		return false, t.ioError(ctx, "reading the reply", err)
+	}
+	pc.d.Reset(f.Payload)
+	name, _, rseq, err := thrift.DecodeMessage(pc.d, call.Result)
+	var ae *thrift.ApplicationException
+	switch {
+	case errors.As(err, &ae):
+	case err != nil:
+		return false, fmt.Errorf("%w: decoding the reply to %s: %w", volo.ErrProtocol, call.Method, err)
+	case rseq != seq || name != call.Method:
+		return false, fmt.Errorf("%w: reply %s#%d to call %s#%d", volo.ErrProtocol, name, rseq, call.Method, seq)
+	}
+	keep = f.Header.StrInfo[frame.KeyConnReset] == ""
+	if len(f.Header.StrInfo) > 0 {
+		if be := biz.FromMap(f.Header.StrInfo); be != nil && err == nil {
+			err = be
+		}
+		for _, k := range []string{frame.KeyConnReset, frame.KeyBizStatus, frame.KeyBizMessage, frame.KeyBizExtra, frame.KeyIDLServiceName, frame.KeyRemoteIP} {
+			delete(f.Header.StrInfo, k)
+		}
+		if berr := t.cfg.codec.BackwardFromMap(ctx, f.Header.StrInfo); berr != nil && err == nil {
+			err = fmt.Errorf("%w: backward metainfo: %w", volo.ErrProtocol, berr)
+		}
+	}
+	if ae != nil {
+		err = ae
+	}
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// The server gave up at the same deadline: the caller ran out of
+		// time, whatever the reply says.
+		err = fmt.Errorf("%w: %w", volo.ErrTimeout, err)
+	}
+	return keep, err
+}
+
+// ioError classifies a failed read or write.
+func (t *transport) ioError(ctx context.Context, doing string, err error) error {
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		return fmt.Errorf("volo: call canceled while %s: %w", doing, context.Cause(ctx))
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w: %s: %w", volo.ErrTimeout, doing, context.Cause(ctx))
+	case isTimeout(err):
+		return fmt.Errorf("%w: %s: %w", volo.ErrTimeout, doing, err)
+	case errors.Is(err, frame.ErrMalformed), errors.Is(err, frame.ErrTooLarge), errors.Is(err, frame.ErrUnsupported):
+		return fmt.Errorf("%w: %s: %w", volo.ErrProtocol, doing, err)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, frame.ErrTruncated):
+		return fmt.Errorf("%w: %s: connection closed by the peer: %w", volo.ErrConnection, doing, err)
+	}
+	return fmt.Errorf("%w: %s: %w", volo.ErrConnection, doing, err)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// ctxError is the error of a call whose context ended before it started.
+func ctxError(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w: %w", volo.ErrTimeout, ctx.Err())
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,174 @@
+package client
+
+import (
+	"context"
+	"net"
+	"time"
+
+	"github.com/govolo/volo/metainfo"
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/frame"
+)
+
+// Defaults of the options.
+const (
+	DefaultConnectTimeout   = time.Second
+	DefaultReadWriteTimeout = 10 * time.Second
+	DefaultMaxIdle          = 10
+	DefaultMaxIdleTimeout   = 30 * time.Second
+)
+
+// An Option configures a [Client]. Durations and sizes below zero are
+// treated as zero; what zero means is said for each.
+type Option interface {
+	apply(*config)
+}
+
+type config struct {
+	addr           string
+	framing        frame.Framing
+	connectTimeout time.Duration
+	rpcTimeout     time.Duration
+	rwTimeout      time.Duration
+	maxIdle        int
+	idleTimeout    time.Duration
+	maxFrame       int
+	middleware     []volo.Middleware
+	codec          *metainfo.Codec
+	dial           func(ctx context.Context, network, addr string) (net.Conn, error)
+	from           string
+}
+
+func newConfig(opts []Option) config {
+	c := config{
+		framing:        frame.TTHeader,
+		connectTimeout: DefaultConnectTimeout,
+		rwTimeout:      DefaultReadWriteTimeout,
+		maxIdle:        DefaultMaxIdle,
+		idleTimeout:    DefaultMaxIdleTimeout,
+		maxFrame:       frame.DefaultMaxFrameSize,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	if c.codec == nil {
+		c.codec = metainfo.NewCodec()
+	}
+	if c.dial == nil {
+		c.dial = (&net.Dialer{}).DialContext
+	}
+	return c
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// WithAddress sets the address ("host:port") calls go to unless a call or
+// a middleware sets its own (see [WithHostPort] and volo.Call.Addr).
+// Default: none, so every call must name one.
+func WithAddress(addr string) Option {
+	return optionFunc(func(c *config) { c.addr = addr })
+}
+
+// WithFraming sets how requests are framed: frame.TTHeader (the default;
+// metainfo, deadline and business errors travel only with it),
+// frame.TTHeaderFramed, frame.Framed or frame.Buffered (for Apache Thrift
+// servers). Any other value keeps the default.
+func WithFraming(f frame.Framing) Option {
+	return optionFunc(func(c *config) {
+		if f >= frame.Buffered && f <= frame.TTHeaderFramed {
+			c.framing = f
+		}
+	})
+}
+
+// WithConnectTimeout bounds making a new connection. Default:
+// [DefaultConnectTimeout]; zero means only the call's deadline bounds it.
+func WithConnectTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.connectTimeout = max(d, 0) })
+}
+
+// WithRPCTimeout bounds each call, as if its context had that deadline
+// (an earlier deadline of the context wins); the deadline is sent to the
+// server. Default: zero, no timeout beyond the context's.
+func WithRPCTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.rpcTimeout = max(d, 0) })
+}
+
+// WithReadWriteTimeout bounds writing a request and reading its reply
+// when the call has no earlier deadline, so a silent server cannot hold a
+// caller for ever. It is not sent to the server. Default:
+// [DefaultReadWriteTimeout]; zero disables it.
+func WithReadWriteTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.rwTimeout = max(d, 0) })
+}
+
+// WithMaxIdle caps the idle connections kept per address. Default:
+// [DefaultMaxIdle]; zero keeps none, so every call dials.
+func WithMaxIdle(n int) Option {
+	return optionFunc(func(c *config) { c.maxIdle = max(n, 0) })
+}
+
+// WithMaxIdleTimeout drops a pooled connection idle for longer than d
+// instead of reusing it. Default: [DefaultMaxIdleTimeout]; zero means no
+// limit.
+func WithMaxIdleTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.idleTimeout = max(d, 0) })
+}
+
+// WithMaxFrameSize bounds a reply frame; a larger one fails the call with
+// volo.ErrProtocol before it is read. Default: 16 MiB.
+func WithMaxFrameSize(n int) Option {
+	return optionFunc(func(c *config) {
+		if n > 0 {
+			c.maxFrame = n
+		}
+	})
+}
+
+// WithMiddleware adds layers over the transport, the first outermost.
+// Default: none.
+func WithMiddleware(mws ...volo.Middleware) Option {
+	return optionFunc(func(c *config) { c.middleware = append(c.middleware, mws...) })
+}
+
+// WithCodec sets the metainfo codec that writes the context's persistent
+// and transient values into TTHeader requests and reads backward values
+// from replies. Default: metainfo.NewCodec().
+func WithCodec(codec *metainfo.Codec) Option {
+	return optionFunc(func(c *config) { c.codec = codec })
+}
+
+// WithDialer sets how connections are made, for an in-memory listener in
+// tests (volotest) or a custom transport. Default: a net.Dialer over TCP.
+func WithDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) Option {
+	return optionFunc(func(c *config) {
+		if dial != nil {
+			c.dial = dial
+		}
+	})
+}
+
+// WithFromService sets the caller's service name, sent in TTHeader's
+// FromService key. Default: none.
+func WithFromService(name string) Option {
+	return optionFunc(func(c *config) { c.from = name })
+}
+
+// A CallOption configures one call.
+type CallOption interface {
+	applyCall(*volo.Call)
+}
+
+type callOptionFunc func(*volo.Call)
+
+func (f callOptionFunc) applyCall(c *volo.Call) { f(c) }
+
+// WithHostPort sends one call to addr ("host:port") instead of the
+// client's address.
+func WithHostPort(addr string) CallOption {
+	return callOptionFunc(func(c *volo.Call) { c.Addr = addr })
+}

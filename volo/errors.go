@@ -1,0 +1,82 @@
+package volo
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Sentinels for errors.Is. Clients and servers wrap them with the detail;
+// a reply that is an exception is a *thrift.ApplicationException (use
+// errors.As), and a business error is a *BizError.
+var (
+	// ErrTimeout means a call ran out of time: its context's deadline, the
+	// client's RPC timeout, or a connect or read-write timeout.
+	ErrTimeout = errors.New("volo: timeout")
+	// ErrConnection means no connection could be made to the peer, or the
+	// connection failed or was closed before the reply arrived.
+	ErrConnection = errors.New("volo: connection failed")
+	// ErrProtocol means the peer sent bytes that are not a valid reply: a
+	// bad frame, a wrong sequence id, an undecodable message.
+	ErrProtocol = errors.New("volo: protocol error")
+	// ErrNoAddress means a client call had no address: neither the
+	// client's default nor one set on the call.
+	ErrNoAddress = errors.New("volo: no address")
+	// ErrClosed means the client or server is closed.
+	ErrClosed = errors.New("volo: closed")
+	// ErrServerClosed is returned by a server's Serve after Shutdown or
+	// Close, like http.ErrServerClosed.
+	ErrServerClosed = errors.New("volo: server closed")
+	// ErrBiz matches every *BizError.
+	ErrBiz = errors.New("volo: business error")
+)
+
+// BizError is a business error: a handler's answer that is neither a result
+// nor a failure of the framework, carried in TTHeader's "biz-status",
+// "biz-message" and "biz-extra" keys as Kitex and Volo do. A handler returns
+// one; the client's call returns it, matched by errors.Is(err, ErrBiz) and
+// errors.As.
+type BizError struct {
+	// Status is the business status code; a server sends 0 as is.
+	Status int32
+	// Message says what went wrong.
+	Message string
+	// Extra holds details; it travels as a JSON object of strings.
+	Extra map[string]string
+}
+
+// NewBizError returns a business error with status and message.
+func NewBizError(status int32, message string) *BizError {
+	return &BizError{Status: status, Message: message}
+}
+
+// Error returns "volo: business error <status>: <message>".
+func (e *BizError) Error() string {
+	var b strings.Builder
+	b.WriteString("volo: business error ")
+	b.WriteString(strconv.Itoa(int(e.Status)))
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if len(e.Extra) > 0 {
+		keys := make([]string, 0, len(e.Extra))
+		for k := range e.Extra {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteString(" (")
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k + "=" + e.Extra[k])
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrBiz) match.
+func (e *BizError) Is(target error) bool { return target == ErrBiz }

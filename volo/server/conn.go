@@ -1,0 +1,272 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/govolo/volo/metainfo"
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/frame"
+	"github.com/govolo/volo/volo/internal/biz"
+	"github.com/govolo/volo/volo/thrift"
+)
+
+// conn serves one connection: its goroutine reads and decodes requests, and
+// each call runs on a goroutine of its own, so a peer that pipelines gets
+// its calls run concurrently; replies are written whole, one at a time.
+type conn struct {
+	s      *Server
+	nc     net.Conn
+	remote string
+	br     *bufio.Reader
+	fr     *frame.Reader
+	d      *thrift.Decoder
+	wmu    sync.Mutex
+	calls  sync.WaitGroup
+	active atomic.Int32 // calls running
+}
+
+func newConn(s *Server, nc net.Conn) *conn {
+	br := bufio.NewReaderSize(nc, 4096)
+	c := &conn{
+		s:  s,
+		nc: nc,
+		br: br,
+		fr: frame.NewReader(br, frame.WithMaxFrameSize(s.cfg.maxFrame)),
+		d:  thrift.NewDecoder(nil),
+	}
+	if a := nc.RemoteAddr(); a != nil {
+		c.remote = a.String()
+	}
+	return c
+}
+
+// wake makes a read blocked between requests return, so that the
+// connection notices the server is closing. The caller holds s.mu.
+func (c *conn) wake() { c.nc.SetReadDeadline(time.Now()) }
+
+func (c *conn) serve() {
+	defer c.s.wg.Done()
+	defer c.s.remove(c)
+	defer c.nc.Close()
+	for c.next() {
+	}
+	c.calls.Wait()
+}
+
+// next reads and starts one request. It reports false when the connection
+// is done: closed by the peer, idle too long, too slow, out of step, or
+// the server is closing.
+func (c *conn) next() bool {
+	c.setReadDeadline(c.s.cfg.idleTimeout)
+	// Shutdown sets closing before it wakes the connection, so either this
+	// sees it or the wake comes after the deadline set above.
+	if c.s.isClosing() {
+		return false
+	}
+	for {
+		_, err := c.br.Peek(1)
+		if err == nil {
+			break
+		}
+		// Idle means no request and no call running.
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() || c.active.Load() == 0 || c.s.isClosing() {
+			return false
+		}
+		c.setReadDeadline(c.s.cfg.idleTimeout)
+	}
+	c.setReadDeadline(c.s.cfg.readTimeout)
+	var f frame.Frame
+	if err := c.fr.Next(&f); err != nil {
+		c.readFailed(err)
+		return false
+	}
+	return c.start(&f)
+}
+
+func (c *conn) setReadDeadline(d time.Duration) {
+	var t time.Time
+	if d > 0 {
+		t = time.Now().Add(d)
+	}
+	c.nc.SetReadDeadline(t)
+}
+
+func (c *conn) readFailed(err error) {
+	var ne net.Error
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
+	case errors.As(err, &ne) && ne.Timeout():
+		c.s.cfg.logger.Info("volo: read timeout, closing connection", "remote", c.remote)
+	default:
+		c.s.cfg.logger.Warn("volo: bad request frame, closing connection", "remote", c.remote, "err", err)
+	}
+}
+
+// request is one call in flight, with what its reply needs.
+type request struct {
+	call    volo.Call
+	framing frame.Framing
+	header  frame.Header
+	seq     int32
+}
+
+// start decodes the request in f and runs it. A message whose header
+// cannot be read leaves nothing to reply to: the connection is closed.
+func (c *conn) start(f *frame.Frame) bool {
+	c.d.Reset(f.Payload)
+	name, typ, seq, err := c.d.ReadMessageBegin()
+	if err != nil {
+		c.readFailed(err)
+		return false
+	}
+	r := &request{framing: f.Framing, header: f.Header, seq: seq}
+	r.call.Method = name
+	r.call.Addr = c.remote
+	r.call.Service = f.Header.StrInfo[frame.KeyIDLServiceName]
+	var ex *thrift.ApplicationException
+	switch m := c.s.lookup(r.call.Service, name); {
+	case typ != thrift.Call && typ != thrift.Oneway:
+		ex = thrift.NewApplicationException(thrift.ExceptionInvalidMessageType, "expected a call, got "+typ.String())
+	case m == nil:
+		ex = thrift.NewApplicationException(thrift.ExceptionUnknownMethod, "unknown method "+name)
+	default:
+		r.call.Service = m.service
+		r.call.Oneway = m.desc.Oneway || typ == thrift.Oneway
+		r.call.Args = m.desc.NewArgs()
+		if err := r.call.Args.DecodeThrift(c.d); err != nil {
+			ex = thrift.NewApplicationException(thrift.ExceptionProtocolError, "cannot decode the arguments of "+name+": "+err.Error())
+		}
+	}
+	if ex != nil {
+		if typ != thrift.Oneway {
+			c.reply(r, nil, ex)
+		}
+		return true
+	}
+	c.calls.Add(1)
+	c.active.Add(1)
+	go c.run(r)
+	return true
+}
+
+// run calls the stack and replies.
+func (c *conn) run(r *request) {
+	defer c.calls.Done()
+	defer c.active.Add(-1)
+	ctx, err := c.s.cfg.codec.FromMap(c.s.baseCtx, r.header.StrInfo)
+	if err != nil {
+		c.reply(r, nil, thrift.NewApplicationException(thrift.ExceptionProtocolError, "bad metainfo: "+err.Error()))
+		return
+	}
+	ctx = metainfo.WithBackwardValuesToSend(ctx)
+	if t := r.header.RPCTimeout; t > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t)
+		defer cancel()
+	}
+	res, err := c.call(ctx, &r.call)
+	if r.call.Oneway {
+		return
+	}
+	c.replyTo(ctx, r, res, err)
+}
+
+// call runs the stack, turning a panic into an INTERNAL_ERROR exception.
+func (c *conn) call(ctx context.Context, call *volo.Call) (res thrift.Struct, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.s.cfg.logger.Error("volo: handler panicked", "method", call.Method, "panic", p, "stack", string(debug.Stack()))
+			res, err = nil, thrift.NewApplicationException(thrift.ExceptionInternalError, fmt.Sprintf("panic in %s: %v", call.Method, p))
+		}
+	}()
+	return c.s.stack.Call(ctx, call)
+}
+
+// replyTo sends the outcome of a call, with the backward values the
+// handler queued.
+func (c *conn) replyTo(ctx context.Context, r *request, res thrift.Struct, err error) {
+	var info map[string]string
+	if isHeader(r.framing) {
+		info = make(map[string]string)
+		if err := c.s.cfg.codec.BackwardToMap(ctx, info); err != nil {
+			c.s.cfg.logger.Warn("volo: backward metainfo not sent", "method", r.call.Method, "err", err)
+		}
+	}
+	var be *volo.BizError
+	switch {
+	case err == nil && res == nil:
+		err = thrift.NewApplicationException(thrift.ExceptionMissingResult, r.call.Method+" returned no result")
+	case errors.As(err, &be) && info != nil:
+		biz.ToMap(be, info)
+		res, err = empty{}, nil
+	}
+	c.writeReply(r, info, res, err)
+}
+
+// reply sends res, or the exception err, without metainfo.
+func (c *conn) reply(r *request, res thrift.Struct, err error) {
+	c.writeReply(r, nil, res, err)
+}
+
+func (c *conn) writeReply(r *request, info map[string]string, res thrift.Struct, err error) {
+	typ, body := thrift.Reply, res
+	if err != nil {
+		var ae *thrift.ApplicationException
+		if !errors.As(err, &ae) {
+			ae = thrift.NewApplicationException(thrift.ExceptionInternalError, err.Error())
+		}
+		typ, body = thrift.Exception, ae
+	}
+	var h *frame.Header
+	if isHeader(r.framing) {
+		if c.s.isClosing() {
+			if info == nil {
+				info = make(map[string]string, 1)
+			}
+			info[frame.KeyConnReset] = "1"
+		}
+		h = &frame.Header{SeqID: r.header.SeqID, StrInfo: info}
+	}
+	buf := frame.GetBuffer()
+	defer buf.Free()
+	var werr error
+	buf.B, werr = frame.AppendMessage(buf.B, r.framing, h, r.call.Method, typ, r.seq, body)
+	if werr != nil && h != nil {
+		// A header too large to encode: reply without it.
+		c.s.cfg.logger.Warn("volo: reply header dropped", "method", r.call.Method, "err", werr)
+		buf.B, werr = frame.AppendMessage(buf.B[:0], r.framing, &frame.Header{SeqID: r.header.SeqID}, r.call.Method, typ, r.seq, body)
+	}
+	if werr != nil {
+		c.s.cfg.logger.Error("volo: cannot encode reply", "method", r.call.Method, "err", werr)
+		return
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if d := c.s.cfg.writeTimeout; d > 0 {
+		c.nc.SetWriteDeadline(time.Now().Add(d))
+	}
+	if _, err := c.nc.Write(buf.B); err != nil {
+		// The reader notices the broken connection and closes it.
+		c.nc.Close()
+	}
+}
+
+func isHeader(f frame.Framing) bool { return f == frame.TTHeader || f == frame.TTHeaderFramed }
+
+// empty is the result sent with a business error: a struct with no
+// fields set, as Kitex sends.
+type empty struct{}
+
+func (empty) ThriftSize() int                    { return thrift.FieldStopSize }
+func (empty) AppendThrift(b []byte) []byte       { return thrift.AppendFieldStop(b) }
+func (empty) DecodeThrift(*thrift.Decoder) error { return nil }

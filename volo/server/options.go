@@ -1,0 +1,118 @@
+package server
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/govolo/volo/metainfo"
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/frame"
+)
+
+// An Option configures a [Server]. Timeouts and limits of zero or less
+// disable what they bound, except where the option says otherwise.
+type Option interface {
+	apply(*config)
+}
+
+type config struct {
+	middleware   []volo.Middleware
+	readTimeout  time.Duration
+	writeTimeout time.Duration
+	idleTimeout  time.Duration
+	maxConns     int
+	maxFrame     int
+	codec        *metainfo.Codec
+	logger       *slog.Logger
+}
+
+// Defaults of the options.
+const (
+	DefaultReadTimeout  = 30 * time.Second
+	DefaultWriteTimeout = 30 * time.Second
+	DefaultIdleTimeout  = 10 * time.Minute
+)
+
+func newConfig(opts []Option) config {
+	c := config{
+		readTimeout:  DefaultReadTimeout,
+		writeTimeout: DefaultWriteTimeout,
+		idleTimeout:  DefaultIdleTimeout,
+		maxFrame:     frame.DefaultMaxFrameSize,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	if c.codec == nil {
+		c.codec = metainfo.NewCodec()
+	}
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	return c
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// WithMiddleware adds layers over the handlers, the first outermost. Each
+// call goes through them after it is routed and decoded. Default: none.
+func WithMiddleware(mws ...volo.Middleware) Option {
+	return optionFunc(func(c *config) { c.middleware = append(c.middleware, mws...) })
+}
+
+// WithReadTimeout bounds the time to read the rest of a request once its
+// first byte has arrived, so a peer that sends half a frame and stalls is
+// cut off. Default: [DefaultReadTimeout]; zero or less disables it.
+func WithReadTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.readTimeout = max(d, 0) })
+}
+
+// WithWriteTimeout bounds writing one reply. Default:
+// [DefaultWriteTimeout]; zero or less disables it.
+func WithWriteTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.writeTimeout = max(d, 0) })
+}
+
+// WithIdleTimeout closes a connection that sends no request for d while
+// none of its calls is running. Default: [DefaultIdleTimeout]; zero or less
+// disables it.
+func WithIdleTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.idleTimeout = max(d, 0) })
+}
+
+// WithMaxConns caps the open connections: one accepted over the cap is
+// closed at once. Default: no cap; zero or less keeps no cap.
+func WithMaxConns(n int) Option {
+	return optionFunc(func(c *config) { c.maxConns = max(n, 0) })
+}
+
+// WithMaxFrameSize bounds a request frame; a frame that claims more is
+// refused from its length field, before anything is allocated, and its
+// connection is closed. Default: [frame.DefaultMaxFrameSize] (16 MiB);
+// values are clamped as frame.WithMaxFrameSize does.
+func WithMaxFrameSize(n int) Option {
+	return optionFunc(func(c *config) {
+		if n > 0 {
+			c.maxFrame = n
+		}
+	})
+}
+
+// WithCodec sets the metainfo codec that reads metainfo from TTHeader
+// requests and writes backward values into replies (its limits, and
+// whether backward keys are prefixed as Volo does or raw as Kitex does).
+// Default: metainfo.NewCodec(), prefixed backward keys.
+func WithCodec(codec *metainfo.Codec) Option {
+	return optionFunc(func(c *config) { c.codec = codec })
+}
+
+// WithLogger sets where the server reports what it cannot report to a
+// peer: a protocol it does not speak, a recovered panic, a failed write.
+// Default: slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return optionFunc(func(c *config) { c.logger = l })
+}

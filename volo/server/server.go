@@ -1,0 +1,249 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/govolo/volo/motore"
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/thrift"
+)
+
+// errShutdownDeadline is the cause of the handlers' contexts when a
+// graceful shutdown runs out of time.
+var errShutdownDeadline = errors.New("volo: server shut down before the call finished")
+
+// Server serves Thrift services over TTHeader, TTHeaderFramed, Framed and
+// Buffered connections, replying to each request in the framing it used.
+// Register services, then call Serve with one or more listeners.
+type Server struct {
+	cfg   config
+	stack volo.Service
+
+	mu        sync.Mutex
+	services  map[string]*method // "service.method"
+	methods   map[string]*method // "method", first registered service wins
+	listeners map[net.Listener]struct{}
+	conns     map[*conn]struct{}
+	closing   bool
+	wg        sync.WaitGroup // Serve loops, connections, handlers
+
+	baseCtx context.Context
+	cancel  context.CancelCauseFunc
+}
+
+type method struct {
+	service string
+	name    string
+	desc    volo.MethodDesc
+	impl    any
+}
+
+// New returns a server with its middleware stack built. It fails only if
+// the stack cannot be built (a nil middleware, or a layer that refuses
+// its inner service), with a *motore.BuildError.
+func New(opts ...Option) (*Server, error) {
+	s := &Server{
+		cfg:       newConfig(opts),
+		services:  make(map[string]*method),
+		methods:   make(map[string]*method),
+		listeners: make(map[net.Listener]struct{}),
+		conns:     make(map[*conn]struct{}),
+	}
+	stack, err := motore.Build[*volo.Call, thrift.Struct](&dispatch{s: s}, s.cfg.middleware...)
+	if err != nil {
+		return nil, err
+	}
+	s.stack = stack
+	s.baseCtx, s.cancel = context.WithCancelCause(context.Background())
+	return s, nil
+}
+
+// Describe returns the server's stack, outermost layer first, ending with
+// the handler dispatch: what motore.Describe prints.
+func (s *Server) Describe() string { return motore.Describe(s.stack) }
+
+// RegisterService adds a service whose methods are called on impl. A
+// request is routed by TTHeader's "isn" key and the method name; a request
+// without "isn" (Framed, Buffered, or a TTHeader peer that leaves it out)
+// goes to the first registered service that has the method. It fails if
+// the service is already registered or a method has no NewArgs or
+// Handler.
+func (s *Server) RegisterService(desc *volo.ServiceDesc, impl any) error {
+	if desc == nil {
+		return errors.New("volo: nil service description")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, m := range desc.Methods {
+		if m.NewArgs == nil || m.Handler == nil {
+			return fmt.Errorf("volo: method %s.%s has no NewArgs or Handler", desc.Name, name)
+		}
+		if _, dup := s.services[desc.Name+"."+name]; dup {
+			return fmt.Errorf("volo: service %q registered twice", desc.Name)
+		}
+	}
+	for name, m := range desc.Methods {
+		me := &method{service: desc.Name, name: name, desc: m, impl: impl}
+		s.services[desc.Name+"."+name] = me
+		if _, ok := s.methods[name]; !ok {
+			s.methods[name] = me
+		}
+	}
+	return nil
+}
+
+// lookup finds a method. A service name that no registered service has is
+// ignored, so that a caller that names its IDL service differently still
+// reaches the method.
+func (s *Server) lookup(service, name string) *method {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if service != "" {
+		if m, ok := s.services[service+"."+name]; ok {
+			return m
+		}
+	}
+	return s.methods[name]
+}
+
+// Serve accepts connections on ln and serves each on its own goroutine,
+// until Shutdown or Close, when it returns [volo.ErrServerClosed]. Other
+// accept errors are returned as they are, except temporary ones, retried
+// after a short back-off.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ln.Close()
+		return volo.ErrServerClosed
+	}
+	s.listeners[ln] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+
+	var backoff time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.isClosing() {
+				return volo.ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || !errors.Is(err, net.ErrClosed) && backoff < time.Second {
+				backoff = max(2*backoff, 5*time.Millisecond)
+				time.Sleep(backoff)
+				continue
+			}
+			return err
+		}
+		backoff = 0
+		s.add(nc)
+	}
+}
+
+// add starts serving nc, unless the server is closing or full.
+func (s *Server) add(nc net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing || s.cfg.maxConns > 0 && len(s.conns) >= s.cfg.maxConns {
+		nc.Close()
+		return
+	}
+	c := newConn(s, nc)
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	go c.serve()
+}
+
+func (s *Server) remove(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
+// Shutdown stops the server gracefully: it stops accepting, stops reading
+// new requests, lets the calls in flight finish and send their replies
+// (marked with TTHeader's "crrst" key, so that pooled clients drop the
+// connection), then closes every connection. If ctx ends first, the
+// handlers' contexts are cancelled (their cause says the server shut
+// down), the connections are closed at once, so callers still waiting see
+// their connection fail, and Shutdown returns ctx's error once the handlers
+// have returned. A handler that ignores its context holds Shutdown until
+// it returns.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.beginClose()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		s.cancel(volo.ErrServerClosed)
+		return nil
+	case <-ctx.Done():
+		s.cancel(errShutdownDeadline)
+		s.closeConns()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// Close stops the server at once: listeners and connections are closed,
+// handlers' contexts cancelled. It returns when every goroutine the server
+// started has ended (a handler that ignores its context holds it).
+func (s *Server) Close() error {
+	s.beginClose()
+	s.cancel(volo.ErrServerClosed)
+	s.closeConns()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) beginClose() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closing = true
+	for ln := range s.listeners {
+		ln.Close()
+		delete(s.listeners, ln)
+	}
+	for c := range s.conns {
+		c.wake()
+	}
+}
+
+func (s *Server) closeConns() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.nc.Close()
+	}
+}
+
+// dispatch is the bottom of the stack: it calls the routed method's
+// handler.
+type dispatch struct{ s *Server }
+
+func (d *dispatch) Call(ctx context.Context, call *volo.Call) (thrift.Struct, error) {
+	m := d.s.lookup(call.Service, call.Method)
+	if m == nil {
+		return nil, thrift.NewApplicationException(thrift.ExceptionUnknownMethod, "unknown method "+call.Method)
+	}
+	return m.desc.Handler(ctx, m.impl, call.Args)
+}
+
+// Describe names the dispatch in stack descriptions.
+func (d *dispatch) Describe() string { return "handler" }
