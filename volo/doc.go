@@ -1,14 +1,15 @@
 // Package volo is the RPC framework of volo-go: Thrift over TTHeader,
 // Framed and Buffered transports, built on motore stacks and metainfo.
 //
+// This package holds what servers, clients and generated code share: the
+// [Call] that middleware sees, the [ServiceDesc] a server routes with,
+// [BizError] and the sentinel errors. The server is in package server, the
+// pooled client in package client, test helpers (an in-memory listener, an
+// Echo service) in volotest; the wire layer is in packages thrift and frame.
+//
 // # Experimental
 //
-// Only the wire layer exists so far:
-// [github.com/govolo/volo/volo/thrift] (the binary protocol runtime, and the
-// Struct contract that message types implement) and
-// [github.com/govolo/volo/volo/frame] (framing, TTHeader, protocol sniffing,
-// bounded reads). The server and client that will use them are not written
-// yet, so this package has no API of its own.
+// The API will change when the code generator arrives.
 //
-// See the examples in packages thrift and frame.
+// See the examples in packages server, client and volotest.
 package volo

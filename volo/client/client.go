@@ -169,7 +169,10 @@ func (t *transport) roundTrip(ctx context.Context, pc *pconn, call *volo.Call, d
 			StrInfo:     info,
 		}
 		if hasDeadline {
-			h.RPCTimeout = max(time.Until(deadline), time.Millisecond)
+			// Rounded up to the wire's milliseconds, so that the server
+			// never gives up before the caller does.
+			h.RPCTimeout = (time.Until(deadline) + time.Millisecond - 1).Truncate(time.Millisecond)
+			h.RPCTimeout = max(h.RPCTimeout, time.Millisecond)
 		}
 	}
 	typ := thrift.Call
@@ -233,7 +236,7 @@ func (t *transport) roundTrip(ctx context.Context, pc *pconn, call *volo.Call, d
 	if ae != nil {
 		err = ae
 	}
-	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	if err != nil && (errors.Is(ctx.Err(), context.DeadlineExceeded) || hasDeadline && !time.Now().Before(deadline)) {
 		// The server gave up at the same deadline: the caller ran out of
 		// time, whatever the reply says.
 		err = fmt.Errorf("%w: %w", volo.ErrTimeout, err)

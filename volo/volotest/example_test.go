@@ -1,0 +1,34 @@
+package volotest_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/govolo/volo/volo/client"
+	"github.com/govolo/volo/volo/server"
+	"github.com/govolo/volo/volo/volotest"
+)
+
+// A server and a client talking over an in-memory listener, no port.
+func ExampleNewListener() {
+	ln := volotest.NewListener()
+	srv, _ := server.New()
+	srv.RegisterService(volotest.EchoService, volotest.EchoFunc(func(_ context.Context, msg string) (string, error) {
+		return strings.ToUpper(msg), nil
+	}))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ln)
+	}()
+
+	c, _ := client.New("Echo", client.WithAddress("echo"), client.WithDialer(ln.Dial))
+	got, err := volotest.EchoClient{C: c}.Echo(context.Background(), "in memory")
+	fmt.Println(got, err)
+
+	c.Close()
+	srv.Close()
+	<-done
+	// Output: IN MEMORY <nil>
+}
