@@ -12,8 +12,13 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	github.com/govolo/volo/motore v0.1.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)
 
 replace github.com/govolo/volo/metainfo => ../metainfo
 
 replace github.com/govolo/volo/volo => ../volo
+
+replace github.com/govolo/volo/motore => ../motore
