@@ -61,14 +61,14 @@ func ExampleMiddlewareFn() {
 		}
 		return next.Call(ctx, strings.TrimPrefix(req, "token:"))
 	})
-	svc := auth.Layer(motore.ServiceFn(func(_ context.Context, req string) (string, error) { return "ok " + req, nil }))
+	svc := auth.Layer(motore.ServiceFn(upper))
 	fmt.Println(svc.Call(context.Background(), "token:alice"))
 	fmt.Println(svc.Call(context.Background(), "alice"))
 	fmt.Println(motore.Describe(svc))
 	// Output:
-	// ok alice <nil>
+	// ALICE <nil>
 	//  unauthenticated
-	// auth -> motore_test.ExampleMiddlewareFn.func2
+	// auth -> motore_test.upper
 }
 
 func ExampleLayerFn() {
@@ -99,6 +99,15 @@ func ExampleLayerFunc() {
 	// Output: 3 <nil>
 }
 
+// upper is a top-level function: stack descriptions name it after itself.
+func upper(_ context.Context, req string) (string, error) { return strings.ToUpper(req), nil }
+
+// greeter names itself in stack descriptions by implementing Describer.
+type greeter struct{}
+
+func (greeter) Call(_ context.Context, name string) (string, error) { return "hello, " + name, nil }
+func (greeter) Describe() string                                    { return "greeter(v2)" }
+
 func tag(name string) motore.Middleware[string, string] {
 	return motore.MiddlewareFn(name, func(ctx context.Context, req string, next motore.Service[string, string]) (string, error) {
 		fmt.Println("enter", name)
@@ -126,13 +135,13 @@ func ExampleNewBuilder() {
 		Layer(motore.CatchPanic[string, string]()).
 		Layer(motore.Timeout[string, string](time.Second)).
 		Layer(tag("logging")).
-		Build(motore.ServiceFn(func(_ context.Context, req string) (string, error) { return req, nil }))
+		Build(motore.ServiceFn(upper))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(motore.Describe(svc))
-	// Output: catch-panic -> timeout(1s) -> logging -> motore_test.ExampleNewBuilder.func1
+	// Output: catch-panic -> timeout(1s) -> logging -> motore_test.upper
 }
 
 func ExampleBuilder_Optional() {
@@ -323,18 +332,18 @@ func ExampleDescribe() {
 		motore.CatchPanic[string, string](),
 		motore.Timeout[string, string](250*time.Millisecond),
 		motore.Filter[string](func(context.Context, string) error { return nil }),
-	).Layer(motore.ServiceFn(func(_ context.Context, req string) (string, error) { return req, nil }))
+	).Layer(motore.ServiceFn(upper))
 	fmt.Println(motore.Describe(svc))
-	// Output: catch-panic -> timeout(250ms) -> filter -> motore_test.ExampleDescribe.func2
+	// Output: catch-panic -> timeout(250ms) -> filter -> motore_test.upper
 }
 
 func ExampleLayers() {
-	svc := motore.Chain(tag("a"), tag("b")).Layer(motore.ServiceFn(func(_ context.Context, req string) (string, error) { return req, nil }))
+	svc := motore.Chain(tag("a"), tag("b")).Layer(greeter{})
 	for i, name := range motore.Layers(svc) {
 		fmt.Println(i, name)
 	}
 	// Output:
 	// 0 a
 	// 1 b
-	// 2 motore_test.ExampleLayers.func1
+	// 2 greeter(v2)
 }

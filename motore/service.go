@@ -22,7 +22,10 @@ func (f ServiceFunc[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error)
 	return f(ctx, req)
 }
 
-// Describe names the service after the function it wraps.
+// Describe names the service after the function it wraps, as the runtime
+// knows it: "main.echo" for a top-level function. A function literal gets a
+// name the compiler chooses ("main.main.func1"); for a stable name in stack
+// descriptions, give the service a type that implements [Describer].
 func (f ServiceFunc[Req, Resp]) Describe() string {
 	return funcName(f)
 }
