@@ -9,6 +9,7 @@ import (
 	grpcmw "github.com/grpc-ecosystem/go-grpc-middleware"
 	"google.golang.org/grpc"
 
+	"github.com/govolo/volo/bench/internal/cputime"
 	"github.com/govolo/volo/motore"
 )
 
@@ -87,6 +88,7 @@ func BenchmarkPointer(b *testing.B) {
 		svc := motoreStack(n, motore.ServiceFn(func(_ context.Context, r *Req) (*Req, error) { return r, nil }))
 		b.Run("motore/"+layers, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start(b)()
 			for b.Loop() {
 				_, _ = svc.Call(ctx, req)
 			}
@@ -94,6 +96,7 @@ func BenchmarkPointer(b *testing.B) {
 		fn := motoreFnStack(n, motore.ServiceFn(func(_ context.Context, r *Req) (*Req, error) { return r, nil }))
 		b.Run("motore-fn/"+layers, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start(b)()
 			for b.Loop() {
 				_, _ = fn.Call(ctx, req)
 			}
@@ -101,6 +104,7 @@ func BenchmarkPointer(b *testing.B) {
 		ep := gokitChain(n, func(_ context.Context, r any) (any, error) { return r, nil })
 		b.Run("gokit/"+layers, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start(b)()
 			for b.Loop() {
 				_, _ = ep(ctx, req)
 			}
@@ -110,6 +114,7 @@ func BenchmarkPointer(b *testing.B) {
 		handler := func(_ context.Context, r any) (any, error) { return r, nil }
 		b.Run("grpc-middleware/"+layers, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start(b)()
 			for b.Loop() {
 				_, _ = chained(ctx, req, info, handler)
 			}
@@ -124,6 +129,7 @@ func BenchmarkInt(b *testing.B) {
 		svc := motoreStack(n, motore.ServiceFn(func(_ context.Context, r int) (int, error) { return r, nil }))
 		b.Run("motore/"+layers, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start(b)()
 			for b.Loop() {
 				_, _ = svc.Call(ctx, 7)
 			}
@@ -131,6 +137,7 @@ func BenchmarkInt(b *testing.B) {
 		ep := gokitChain(n, func(_ context.Context, r any) (any, error) { return r, nil })
 		b.Run("gokit/"+layers, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start(b)()
 			for b.Loop() {
 				_, _ = ep(ctx, 7)
 			}
@@ -146,6 +153,7 @@ func BenchmarkValue64(b *testing.B) {
 		svc := motoreStack(n, motore.ServiceFn(func(_ context.Context, r Big) (Big, error) { return r, nil }))
 		b.Run("motore/"+layers, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start(b)()
 			for b.Loop() {
 				_, _ = svc.Call(ctx, req)
 			}
@@ -153,6 +161,7 @@ func BenchmarkValue64(b *testing.B) {
 		ep := gokitChain(n, func(_ context.Context, r any) (any, error) { return r, nil })
 		b.Run("gokit/"+layers, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start(b)()
 			for b.Loop() {
 				resp, _ := ep(ctx, req)
 				_ = resp.(Big)

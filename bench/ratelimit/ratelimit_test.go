@@ -8,6 +8,7 @@ import (
 	kitrl "github.com/go-kit/kit/ratelimit"
 	"golang.org/x/time/rate"
 
+	"github.com/govolo/volo/bench/internal/cputime"
 	"github.com/govolo/volo/ext/ratelimit"
 	"github.com/govolo/volo/motore"
 )
@@ -63,7 +64,7 @@ func bench(b *testing.B, mk func() *rate.Limiter, admitted bool) {
 	b.Run("impl=bare-allow", func(b *testing.B) {
 		lim := mk()
 		b.ReportAllocs()
-		stop := cpuTimer(b)
+		stop := cputime.Start(b)
 		for b.Loop() {
 			if lim.Allow() != admitted {
 				b.Fatal("unexpected result")
@@ -75,7 +76,7 @@ func bench(b *testing.B, mk func() *rate.Limiter, admitted bool) {
 		b.Run(name, func(b *testing.B) {
 			svc, ctx, req := voloService(mk(), fn), context.Background(), &Req{ID: 1}
 			b.ReportAllocs()
-			stop := cpuTimer(b)
+			stop := cputime.Start(b)
 			for b.Loop() {
 				_, err := svc.Call(ctx, req)
 				check(b, err)
@@ -86,7 +87,7 @@ func bench(b *testing.B, mk func() *rate.Limiter, admitted bool) {
 	b.Run("impl=gokit", func(b *testing.B) {
 		ep, ctx, req := kitEndpoint(mk()), context.Background(), &Req{ID: 1}
 		b.ReportAllocs()
-		stop := cpuTimer(b)
+		stop := cputime.Start(b)
 		for b.Loop() {
 			_, err := ep(ctx, req)
 			check(b, err)
@@ -105,7 +106,7 @@ func BenchmarkAdmittedParallel(b *testing.B) {
 	b.Run("impl=bare-allow", func(b *testing.B) {
 		lim := admitting()
 		b.ReportAllocs()
-		stop := cpuTimer(b)
+		stop := cputime.Start(b)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				lim.Allow()
@@ -116,7 +117,7 @@ func BenchmarkAdmittedParallel(b *testing.B) {
 	b.Run("impl=volo", func(b *testing.B) {
 		svc, ctx := voloService(admitting(), false), context.Background()
 		b.ReportAllocs()
-		stop := cpuTimer(b)
+		stop := cputime.Start(b)
 		b.RunParallel(func(pb *testing.PB) {
 			req := &Req{ID: 1}
 			for pb.Next() {
@@ -128,7 +129,7 @@ func BenchmarkAdmittedParallel(b *testing.B) {
 	b.Run("impl=gokit", func(b *testing.B) {
 		ep, ctx := kitEndpoint(admitting()), context.Background()
 		b.ReportAllocs()
-		stop := cpuTimer(b)
+		stop := cputime.Start(b)
 		b.RunParallel(func(pb *testing.PB) {
 			req := &Req{ID: 1}
 			for pb.Next() {
