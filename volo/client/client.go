@@ -157,11 +157,14 @@ func (t *transport) roundTrip(ctx context.Context, pc *pconn, call *volo.Call, d
 	seq := pc.seq
 	var h *frame.Header
 	if t.cfg.framing == frame.TTHeader || t.cfg.framing == frame.TTHeaderFramed {
-		info := map[string]string{frame.KeyIDLServiceName: call.Service}
+		info := pc.info
+		clear(info)
+		info[frame.KeyIDLServiceName] = call.Service
 		if err := t.cfg.codec.ToMap(ctx, info); err != nil {
 			return true, err
 		}
-		h = &frame.Header{
+		h = &pc.header
+		*h = frame.Header{
 			SeqID:       seq,
 			FromService: t.cfg.from,
 			ToService:   call.Service,

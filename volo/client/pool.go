@@ -20,6 +20,11 @@ type pconn struct {
 	d         *thrift.Decoder
 	seq       int32
 	idleSince time.Time
+
+	// Reused by each call on the connection, one at a time.
+	header frame.Header
+	info   map[string]string
+	probe  prober
 }
 
 // pool keeps the idle connections to one address, newest last: reusing the
@@ -84,7 +89,7 @@ func alive(pc *pconn) bool {
 	if pc.br.Buffered() > 0 {
 		return false
 	}
-	return probe(pc.nc)
+	return pc.probe.alive()
 }
 
 func dial(ctx context.Context, cfg *config, addr string, deadline time.Time) (*pconn, error) {
@@ -103,10 +108,13 @@ func dial(ctx context.Context, cfg *config, addr string, deadline time.Time) (*p
 		return nil, err
 	}
 	br := bufio.NewReaderSize(nc, 4096)
-	return &pconn{
-		nc: nc,
-		br: br,
-		fr: frame.NewReader(br, frame.WithMaxFrameSize(cfg.maxFrame)),
-		d:  thrift.NewDecoder(nil),
-	}, nil
+	pc := &pconn{
+		nc:   nc,
+		br:   br,
+		fr:   frame.NewReader(br, frame.WithMaxFrameSize(cfg.maxFrame)),
+		d:    thrift.NewDecoder(nil),
+		info: make(map[string]string),
+	}
+	pc.probe.init(nc)
+	return pc, nil
 }

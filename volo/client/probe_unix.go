@@ -8,26 +8,42 @@ import (
 	"syscall"
 )
 
-// probe reads from the connection's socket without blocking: nothing to
+// prober reads from a connection's socket without blocking: nothing to
 // read (EAGAIN) means alive; end of stream, an error, or bytes nobody
 // asked for mean the connection must not be reused. A deadline in the past
 // cannot do this, because Go reports it as a timeout before it reads.
 // Connections that are not sockets (net.Pipe) are taken as alive.
-func probe(nc net.Conn) bool {
+type prober struct {
+	rc   syscall.RawConn
+	read func(fd uintptr) bool // made once, so a probe allocates nothing
+	ok   bool
+	b    [1]byte
+}
+
+func (p *prober) init(nc net.Conn) {
 	sc, ok := nc.(syscall.Conn)
 	if !ok {
-		return true
+		return
 	}
 	rc, err := sc.SyscallConn()
 	if err != nil {
+		return
+	}
+	p.rc = rc
+	p.read = func(fd uintptr) bool {
+		n, err := syscall.Read(int(fd), p.b[:])
+		p.ok = n <= 0 && errors.Is(err, syscall.EAGAIN)
+		return true
+	}
+}
+
+func (p *prober) alive() bool {
+	if p.rc == nil {
+		return true
+	}
+	p.ok = false
+	if err := p.rc.Read(p.read); err != nil {
 		return false
 	}
-	ok = false
-	var b [1]byte
-	err = rc.Read(func(fd uintptr) bool {
-		n, rerr := syscall.Read(int(fd), b[:])
-		ok = n <= 0 && errors.Is(rerr, syscall.EAGAIN)
-		return true
-	})
-	return err == nil && ok
+	return p.ok
 }

@@ -196,21 +196,31 @@ func (c *conn) call(ctx context.Context, call *volo.Call) (res thrift.Struct, er
 // handler queued.
 func (c *conn) replyTo(ctx context.Context, r *request, res thrift.Struct, err error) {
 	var info map[string]string
-	if isHeader(r.framing) {
+	var be *volo.BizError
+	isBiz := errors.As(err, &be)
+	if isHeader(r.framing) && (isBiz || hasBackward(ctx)) {
 		info = make(map[string]string)
 		if err := c.s.cfg.codec.BackwardToMap(ctx, info); err != nil {
 			c.s.cfg.logger.Warn("volo: backward metainfo not sent", "method", r.call.Method, "err", err)
 		}
 	}
-	var be *volo.BizError
 	switch {
 	case err == nil && res == nil:
 		err = thrift.NewApplicationException(thrift.ExceptionMissingResult, r.call.Method+" returned no result")
-	case errors.As(err, &be) && info != nil:
+	case isBiz && info != nil:
 		biz.ToMap(be, info)
 		res, err = empty{}, nil
 	}
 	c.writeReply(r, info, res, err)
+}
+
+// hasBackward reports whether the handler queued backward values, so that
+// a reply without them needs no map.
+func hasBackward(ctx context.Context) bool {
+	for range metainfo.BackwardValuesToSend(ctx) {
+		return true
+	}
+	return false
 }
 
 // reply sends res, or the exception err, without metainfo.

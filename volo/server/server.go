@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/govolo/volo/motore"
@@ -24,12 +25,14 @@ type Server struct {
 	cfg   config
 	stack volo.Service
 
+	routes   sync.RWMutex
+	services map[string]*method // "service.method"
+	methods  map[string]*method // "method", first registered service wins
+
 	mu        sync.Mutex
-	services  map[string]*method // "service.method"
-	methods   map[string]*method // "method", first registered service wins
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
-	closing   bool
+	closing   atomic.Bool    // set under mu, read without it
 	wg        sync.WaitGroup // Serve loops, connections, handlers
 
 	baseCtx context.Context
@@ -77,8 +80,8 @@ func (s *Server) RegisterService(desc *volo.ServiceDesc, impl any) error {
 	if desc == nil {
 		return errors.New("volo: nil service description")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.routes.Lock()
+	defer s.routes.Unlock()
 	for name, m := range desc.Methods {
 		if m.NewArgs == nil || m.Handler == nil {
 			return fmt.Errorf("volo: method %s.%s has no NewArgs or Handler", desc.Name, name)
@@ -101,8 +104,8 @@ func (s *Server) RegisterService(desc *volo.ServiceDesc, impl any) error {
 // ignored, so that a caller that names its IDL service differently still
 // reaches the method.
 func (s *Server) lookup(service, name string) *method {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.routes.RLock()
+	defer s.routes.RUnlock()
 	if service != "" {
 		if m, ok := s.services[service+"."+name]; ok {
 			return m
@@ -117,7 +120,7 @@ func (s *Server) lookup(service, name string) *method {
 // after a short back-off.
 func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
-	if s.closing {
+	if s.closing.Load() {
 		s.mu.Unlock()
 		ln.Close()
 		return volo.ErrServerClosed
@@ -151,7 +154,7 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) add(nc net.Conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing || s.cfg.maxConns > 0 && len(s.conns) >= s.cfg.maxConns {
+	if s.closing.Load() || s.cfg.maxConns > 0 && len(s.conns) >= s.cfg.maxConns {
 		nc.Close()
 		return
 	}
@@ -167,11 +170,7 @@ func (s *Server) remove(c *conn) {
 	s.mu.Unlock()
 }
 
-func (s *Server) isClosing() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closing
-}
+func (s *Server) isClosing() bool { return s.closing.Load() }
 
 // Shutdown stops the server gracefully: it stops accepting, stops reading
 // new requests, lets the calls in flight finish and send their replies
@@ -215,7 +214,7 @@ func (s *Server) Close() error {
 func (s *Server) beginClose() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closing = true
+	s.closing.Store(true)
 	for ln := range s.listeners {
 		ln.Close()
 		delete(s.listeners, ln)
