@@ -115,9 +115,10 @@ func (s *Server) lookup(service, name string) *method {
 }
 
 // Serve accepts connections on ln and serves each on its own goroutine,
-// until Shutdown or Close, when it returns [volo.ErrServerClosed]. Other
-// accept errors are returned as they are, except temporary ones, retried
-// after a short back-off.
+// until Shutdown or Close, when it returns [volo.ErrServerClosed]. If ln is
+// closed by someone else, Serve returns its error; other accept errors
+// (such as running out of file descriptors) are retried after a back-off
+// of up to a second.
 func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
 	if s.closing.Load() {
@@ -137,9 +138,11 @@ func (s *Server) Serve(ln net.Listener) error {
 			if s.isClosing() {
 				return volo.ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || !errors.Is(err, net.ErrClosed) && backoff < time.Second {
-				backoff = max(2*backoff, 5*time.Millisecond)
+			if !errors.Is(err, net.ErrClosed) {
+				// Out of file descriptors and the like: wait and retry,
+				// as net/http does.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				s.cfg.logger.Warn("volo: accept failed, retrying", "err", err, "in", backoff)
 				time.Sleep(backoff)
 				continue
 			}
