@@ -8,6 +8,8 @@ require (
 	github.com/govolo/volo/volo v0.1.0
 )
 
+require go.uber.org/goleak v1.3.0
+
 replace github.com/govolo/volo/motore => ../motore
 
 replace github.com/govolo/volo/volo => ../volo

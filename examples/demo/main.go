@@ -237,18 +237,24 @@ func run(out io.Writer, timeout time.Duration) error {
 
 // standalone serves Echo on addr until interrupted.
 func standalone(w io.Writer, addr string) error {
-	var metrics counter
-	srv, err := newServer(w, &metrics)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "serving Echo on %s (TTHeader, Framed, Buffered binary)\n  stack: %s\n", ln.Addr(), srv.Describe())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	return serveUntil(ctx, w, ln)
+}
+
+// serveUntil serves Echo on ln until ctx ends, then shuts down gracefully.
+func serveUntil(ctx context.Context, w io.Writer, ln net.Listener) error {
+	var metrics counter
+	srv, err := newServer(w, &metrics)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	fmt.Fprintf(w, "serving Echo on %s (TTHeader, Framed, Buffered binary)\n  stack: %s\n", ln.Addr(), srv.Describe())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

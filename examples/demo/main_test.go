@@ -1,10 +1,21 @@
 package main
 
 import (
+	"context"
+	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/govolo/volo/volo/client"
+	"github.com/govolo/volo/volo/frame"
+	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"go.uber.org/goleak"
 )
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
 
 func TestDemoOutput(t *testing.T) {
 	var out strings.Builder
@@ -33,5 +44,40 @@ server metrics: 5 calls, 3 failures
 `
 	if got := out.String(); got != want {
 		t.Errorf("demo printed:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestStandaloneServesFramedClients(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out lockedWriter
+	var buf strings.Builder
+	out.w = &buf
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveUntil(ctx, &out, ln) }()
+
+	for _, f := range []frame.Framing{frame.Framed, frame.Buffered, frame.TTHeader} {
+		c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithFraming(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res thrifttest.EchoResult
+		err = c.Call(context.Background(), "echo", &thrifttest.EchoArgs{Msg: "standalone"}, &res)
+		c.Close()
+		if err != nil || res.Success == nil || *res.Success != "STANDALONE" {
+			t.Fatalf("%v: got %v, %v", f, res.Success, err)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	if !strings.Contains(buf.String(), "served 3 calls, 0 failures") {
+		t.Errorf("printed:\n%s", buf.String())
 	}
 }
