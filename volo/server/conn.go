@@ -32,6 +32,9 @@ type conn struct {
 	wmu    sync.Mutex
 	calls  sync.WaitGroup
 	active atomic.Int32 // calls running
+
+	mu      sync.Mutex
+	running map[*request]struct{} // for abort
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -118,6 +121,10 @@ type request struct {
 	framing frame.Framing
 	header  frame.Header
 	seq     int32
+	// replied is set by the first reply; a call aborted by a shutdown
+	// deadline is answered by Shutdown, and its handler's late reply is
+	// dropped.
+	replied atomic.Bool
 }
 
 // start decodes the request in f and runs it. A message whose header
@@ -155,6 +162,12 @@ func (c *conn) start(f *frame.Frame) bool {
 	}
 	c.calls.Add(1)
 	c.active.Add(1)
+	c.mu.Lock()
+	if c.running == nil {
+		c.running = make(map[*request]struct{})
+	}
+	c.running[r] = struct{}{}
+	c.mu.Unlock()
 	go c.run(r)
 	return true
 }
@@ -163,6 +176,11 @@ func (c *conn) start(f *frame.Frame) bool {
 func (c *conn) run(r *request) {
 	defer c.calls.Done()
 	defer c.active.Add(-1)
+	defer func() {
+		c.mu.Lock()
+		delete(c.running, r)
+		c.mu.Unlock()
+	}()
 	ctx, err := c.s.cfg.codec.FromMap(c.s.baseCtx, r.header.StrInfo)
 	if err != nil {
 		c.reply(r, nil, thrift.NewApplicationException(thrift.ExceptionProtocolError, "bad metainfo: "+err.Error()))
@@ -228,7 +246,35 @@ func (c *conn) reply(r *request, res thrift.Struct, err error) {
 	c.writeReply(r, nil, res, err)
 }
 
+// abort answers every call still running with an exception saying the
+// server shut down, when a graceful shutdown runs out of time.
+func (c *conn) abort() {
+	c.mu.Lock()
+	running := make([]*request, 0, len(c.running))
+	for r := range c.running {
+		running = append(running, r)
+	}
+	c.mu.Unlock()
+	for _, r := range running {
+		if !r.call.Oneway {
+			c.writeReply(r, nil, nil, thrift.NewApplicationException(thrift.ExceptionInternalError, errShutdownDeadline.Error()))
+		}
+	}
+}
+
+// close closes the connection once a reply being written is out, giving
+// that write at most abortWriteTimeout.
+func (c *conn) close() {
+	c.nc.SetWriteDeadline(time.Now().Add(abortWriteTimeout))
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.nc.Close()
+}
+
 func (c *conn) writeReply(r *request, info map[string]string, res thrift.Struct, err error) {
+	if r.replied.Load() {
+		return
+	}
 	typ, body := thrift.Reply, res
 	if err != nil {
 		var ae *thrift.ApplicationException
@@ -262,7 +308,14 @@ func (c *conn) writeReply(r *request, info map[string]string, res thrift.Struct,
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if d := c.s.cfg.writeTimeout; d > 0 {
+	// Claimed under the write lock, so that close, which takes it too,
+	// never cuts off a reply half written.
+	if !r.replied.CompareAndSwap(false, true) {
+		return
+	}
+	if d := c.s.cfg.writeTimeout; c.s.aborting.Load() {
+		c.nc.SetWriteDeadline(time.Now().Add(abortWriteTimeout))
+	} else if d > 0 {
 		c.nc.SetWriteDeadline(time.Now().Add(d))
 	}
 	if _, err := c.nc.Write(buf.B); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/client"
 	"github.com/govolo/volo/volo/server"
+	"github.com/govolo/volo/volo/thrift"
 	"github.com/govolo/volo/volo/volotest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -128,8 +129,10 @@ func TestShutdownDeadlineCutsSlowCalls(t *testing.T) {
 	defer cancel()
 	require.ErrorIs(t, srv.Shutdown(ctx), context.DeadlineExceeded)
 	err = <-callErr
-	require.ErrorIs(t, err, volo.ErrConnection)
-	assert.Contains(t, err.Error(), "connection closed by the peer")
+	var ae *thrift.ApplicationException
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, thrift.ExceptionInternalError, ae.Type)
+	assert.Equal(t, "volo: server shut down before the call finished", ae.Message)
 	require.ErrorIs(t, <-served, volo.ErrServerClosed)
 }
 

@@ -18,6 +18,11 @@ import (
 // graceful shutdown runs out of time.
 var errShutdownDeadline = errors.New("volo: server shut down before the call finished")
 
+// abortWriteTimeout bounds writing the exceptions of calls cut off by a
+// shutdown deadline, so that a peer that does not read cannot hold
+// Shutdown past it.
+const abortWriteTimeout = 100 * time.Millisecond
+
 // Server serves Thrift services over TTHeader, TTHeaderFramed, Framed and
 // Buffered connections, replying to each request in the framing it used.
 // Register services, then call Serve with one or more listeners.
@@ -33,6 +38,7 @@ type Server struct {
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
 	closing   atomic.Bool    // set under mu, read without it
+	aborting  atomic.Bool    // Close, or a shutdown's deadline passed: writes get abortWriteTimeout
 	wg        sync.WaitGroup // Serve loops, connections, handlers
 
 	baseCtx context.Context
@@ -180,9 +186,11 @@ func (s *Server) isClosing() bool { return s.closing.Load() }
 // (marked with TTHeader's "crrst" key, so that pooled clients drop the
 // connection), then closes every connection. If ctx ends first, the
 // handlers' contexts are cancelled (their cause says the server shut
-// down), the connections are closed at once, so callers still waiting see
-// their connection fail, and Shutdown returns ctx's error once the handlers
-// have returned. A handler that ignores its context holds Shutdown until
+// down), each call still running is answered at once with an
+// INTERNAL_ERROR exception "volo: server shut down before the call
+// finished" (its handler's late result is dropped), the connections are
+// closed, and Shutdown returns ctx's error once the handlers have
+// returned. A handler that ignores its context holds Shutdown until
 // it returns.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.beginClose()
@@ -196,6 +204,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.cancel(volo.ErrServerClosed)
 		return nil
 	case <-ctx.Done():
+		// Answer first, so the callers get the shutdown's exception
+		// rather than whatever their cancelled handlers return.
+		s.aborting.Store(true)
+		s.abortConns()
 		s.cancel(errShutdownDeadline)
 		s.closeConns()
 		<-done
@@ -208,6 +220,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // started has ended (a handler that ignores its context holds it).
 func (s *Server) Close() error {
 	s.beginClose()
+	s.aborting.Store(true)
 	s.cancel(volo.ErrServerClosed)
 	s.closeConns()
 	s.wg.Wait()
@@ -227,11 +240,24 @@ func (s *Server) beginClose() {
 	}
 }
 
+// abortConns answers the calls still running on every connection.
+func (s *Server) abortConns() {
+	s.mu.Lock()
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.abort()
+	}
+}
+
 func (s *Server) closeConns() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
-		c.nc.Close()
+		c.close()
 	}
 }
 
