@@ -13,8 +13,9 @@ import (
 
 var conf = &athrift.TConfiguration{ConnectTimeout: 5 * time.Second, SocketTimeout: 30 * time.Second}
 
-// startApache serves Echo with Apache's TSimpleServer, Framed+Binary.
-func startApache(b *testing.B) (addr string, stop func()) {
+// startApache serves Echo with Apache's TSimpleServer, Framed+Binary,
+// until the test or benchmark ends.
+func startApache(b testing.TB) (addr string) {
 	b.Helper()
 	sock, err := athrift.NewTServerSocket("127.0.0.1:0")
 	if err != nil {
@@ -30,10 +31,11 @@ func startApache(b *testing.B) (addr string, stop func()) {
 		defer close(done)
 		srv.Serve()
 	}()
-	return sock.Addr().String(), func() {
+	b.Cleanup(func() {
 		srv.Stop()
 		<-done
-	}
+	})
+	return sock.Addr().String()
 }
 
 // The Echo glue on Apache's side, by hand against TProtocol.

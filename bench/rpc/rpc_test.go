@@ -2,6 +2,7 @@ package rpc_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -80,20 +81,98 @@ func run(b *testing.B, call func(ctx context.Context) error) {
 
 func echo(_ context.Context, msg string) (string, error) { return msg, nil }
 
-func BenchmarkEcho1KB(b *testing.B) {
+// A contender is one RPC stack with a client ready to call echo(payload).
+type contender struct {
+	name string
+	// call makes one call and returns the reply's message.
+	call func(ctx context.Context) (string, error)
+}
+
+// contenders starts every stack; all are stopped when tb ends.
+func contenders(tb testing.TB) []contender {
+	tb.Helper()
+	var cs []contender
 	for _, f := range []frame.Framing{frame.TTHeader, frame.Framed} {
-		b.Run("volo-"+f.String(), func(b *testing.B) {
-			ln := volotest.ListenTCP(b)
-			volotest.StartServer(b, ln, volotest.EchoService, volotest.EchoFunc(echo),
-				server.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-			c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithFraming(f), client.WithMaxIdle(callers))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			e := volotest.EchoClient{C: c}
+		ln := volotest.ListenTCP(tb)
+		volotest.StartServer(tb, ln, volotest.EchoService, volotest.EchoFunc(echo),
+			server.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithFraming(f), client.WithMaxIdle(callers))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { c.Close() })
+		e := volotest.EchoClient{C: c}
+		cs = append(cs, contender{"volo-" + f.String(), func(ctx context.Context) (string, error) {
+			return e.Echo(ctx, payload)
+		}})
+	}
+
+	addr := startApache(tb)
+	pool := make(chan *athrift.TStandardClient, callers)
+	for range callers {
+		trans := athrift.NewTFramedTransportConf(athrift.NewTSocketConf(addr, conf), conf)
+		if err := trans.Open(); err != nil {
+			tb.Fatal(err)
+		}
+		// Registered before the server's stop, so it runs first.
+		tb.Cleanup(func() { trans.Close() })
+		p := athrift.NewTBinaryProtocolConf(trans, conf)
+		pool <- athrift.NewTStandardClient(p, p)
+	}
+	cs = append(cs, contender{"apache-framed", func(ctx context.Context) (string, error) {
+		c := <-pool
+		defer func() { pool <- c }()
+		var res echoResult
+		if _, err := c.Call(ctx, "echo", &echoArgs{Msg: payload}, &res); err != nil {
+			return "", err
+		}
+		if res.Success == nil {
+			return "", errors.New("no result")
+		}
+		return *res.Success, nil
+	}})
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := grpc.NewServer(grpc.ForceServerCodecV2(rawCodecV2{}))
+	srv.RegisterService(&grpcEchoDesc, nil)
+	go srv.Serve(ln)
+	tb.Cleanup(srv.Stop)
+	cc, err := grpc.NewClient(ln.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.ForceCodecV2(rawCodecV2{})))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { cc.Close() })
+	cs = append(cs, contender{"grpc-go", func(ctx context.Context) (string, error) {
+		req, res := []byte(payload), []byte(nil)
+		err := cc.Invoke(ctx, "/echo.Echo/Echo", &req, &res)
+		return string(res), err
+	}})
+	return cs
+}
+
+// TestContendersAgree checks that every stack echoes the payload, so that
+// the benchmark compares the same work.
+func TestContendersAgree(t *testing.T) {
+	for _, c := range contenders(t) {
+		got, err := c.call(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != payload {
+			t.Errorf("%s: echoed %d bytes, want %d", c.name, len(got), len(payload))
+		}
+	}
+}
+
+func BenchmarkEcho1KB(b *testing.B) {
+	for _, c := range contenders(b) {
+		b.Run(c.name, func(b *testing.B) {
 			run(b, func(ctx context.Context) error {
-				got, err := e.Echo(ctx, payload)
+				got, err := c.call(ctx)
 				if err == nil && len(got) != size {
 					b.Error("short reply")
 				}
@@ -101,59 +180,4 @@ func BenchmarkEcho1KB(b *testing.B) {
 			})
 		})
 	}
-	b.Run("apache-framed", func(b *testing.B) {
-		addr, stop := startApache(b)
-		defer stop()
-		pool := make(chan *athrift.TStandardClient, callers)
-		var transports []athrift.TTransport
-		for range callers {
-			trans := athrift.NewTFramedTransportConf(athrift.NewTSocketConf(addr, conf), conf)
-			if err := trans.Open(); err != nil {
-				b.Fatal(err)
-			}
-			transports = append(transports, trans)
-			p := athrift.NewTBinaryProtocolConf(trans, conf)
-			pool <- athrift.NewTStandardClient(p, p)
-		}
-		defer func() {
-			for _, t := range transports {
-				t.Close()
-			}
-		}()
-		run(b, func(ctx context.Context) error {
-			c := <-pool
-			defer func() { pool <- c }()
-			var res echoResult
-			_, err := c.Call(ctx, "echo", &echoArgs{Msg: payload}, &res)
-			if err == nil && (res.Success == nil || len(*res.Success) != size) {
-				b.Error("short reply")
-			}
-			return err
-		})
-	})
-	b.Run("grpc-go", func(b *testing.B) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		srv := grpc.NewServer(grpc.ForceServerCodecV2(rawCodecV2{}))
-		srv.RegisterService(&grpcEchoDesc, nil)
-		go srv.Serve(ln)
-		defer srv.Stop()
-		cc, err := grpc.NewClient(ln.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
-			grpc.WithDefaultCallOptions(grpc.ForceCodecV2(rawCodecV2{})))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer cc.Close()
-		req := []byte(payload)
-		run(b, func(ctx context.Context) error {
-			var res []byte
-			err := cc.Invoke(ctx, "/echo.Echo/Echo", &req, &res)
-			if err == nil && len(res) != size {
-				b.Error("short reply")
-			}
-			return err
-		})
-	})
 }
