@@ -112,6 +112,9 @@ func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, e
 	if addr == "" {
 		return nil, volo.ErrNoAddress
 	}
+	if call.Args == nil || call.Result == nil && !call.Oneway {
+		return nil, fmt.Errorf("volo: call to %s without an args or result struct", call.Method)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, ctxError(ctx)
 	}

@@ -131,3 +131,9 @@ func TestTimeouts(t *testing.T) {
 	require.ErrorIs(t, err, volo.ErrTimeout)
 	assert.Contains(t, err.Error(), "connecting to x:1")
 }
+
+func TestCallWithoutStructs(t *testing.T) {
+	e := newClient(t, client.WithAddress("127.0.0.1:1"))
+	err := e.C.Call(context.Background(), "echo", nil, nil)
+	require.ErrorContains(t, err, "without an args or result struct")
+}

@@ -150,7 +150,9 @@ func (c *conn) start(f *frame.Frame) bool {
 		r.call.Service = m.service
 		r.call.Oneway = m.desc.Oneway || typ == thrift.Oneway
 		r.call.Args = m.desc.NewArgs()
-		if err := r.call.Args.DecodeThrift(c.d); err != nil {
+		if r.call.Args == nil {
+			ex = thrift.NewApplicationException(thrift.ExceptionInternalError, "no args struct for "+name)
+		} else if err := r.call.Args.DecodeThrift(c.d); err != nil {
 			ex = thrift.NewApplicationException(thrift.ExceptionProtocolError, "cannot decode the arguments of "+name+": "+err.Error())
 		}
 	}
