@@ -12,6 +12,7 @@ import (
 	gobreakerv1 "github.com/sony/gobreaker"
 	gobreakerv2 "github.com/sony/gobreaker/v2"
 
+	"github.com/govolo/volo/bench/internal/cputime"
 	volocb "github.com/govolo/volo/ext/circuitbreaker"
 	"github.com/govolo/volo/motore"
 )
@@ -117,6 +118,7 @@ func BenchmarkClosed(b *testing.B) {
 	for _, t := range closedTargets() {
 		b.Run(t.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer cputime.Start(b)()
 			for b.Loop() {
 				_, _ = t.call(t.ctx, r)
 			}
