@@ -134,6 +134,15 @@ func TestGopkgRequestToVoloServer(t *testing.T) {
 }
 
 func TestVoloClientRequestDecodesWithGopkg(t *testing.T) {
+	// Volo prefixes backward keys, Kitex writes them raw: the client reads
+	// either, as its codec says.
+	t.Run("prefixed", func(t *testing.T) { clientToGopkg(t, "RPC_BACKWARD_cost", metainfo.NewCodec()) })
+	t.Run("raw", func(t *testing.T) {
+		clientToGopkg(t, "cost", metainfo.NewCodec(metainfo.WithBackwardStyle(metainfo.BackwardRaw)))
+	})
+}
+
+func clientToGopkg(t *testing.T, backwardKey string, codec *metainfo.Codec) {
 	ln := volotest.ListenTCP(t)
 	decoded := make(chan ttheader.DecodeParam, 1)
 	msgs := make(chan string, 1)
@@ -159,11 +168,11 @@ func TestVoloClientRequestDecodesWithGopkg(t *testing.T) {
 		res = gthrift.Binary.AppendFieldBegin(res, gthrift.STRING, 0)
 		res = gthrift.Binary.AppendString(res, "ok")
 		res = gthrift.Binary.AppendFieldStop(res)
-		_, err = c.Write(gopkgFrame(t, ttheader.EncodeParam{SeqID: p.SeqID, StrInfo: map[string]string{"RPC_BACKWARD_cost": "5ms"}}, res))
+		_, err = c.Write(gopkgFrame(t, ttheader.EncodeParam{SeqID: p.SeqID, StrInfo: map[string]string{backwardKey: "5ms"}}, res))
 		assert.NoError(t, err)
 	}()
 
-	cl, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithFromService("caller"))
+	cl, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithFromService("caller"), client.WithCodec(codec))
 	require.NoError(t, err)
 	defer cl.Close()
 	ctx := metainfo.WithPersistentValue(context.Background(), "tenant", "acme")
