@@ -35,6 +35,8 @@ type conn struct {
 
 	mu      sync.Mutex
 	running map[*request]struct{} // for abort
+
+	slots chan struct{} // one per call running, when calls are capped
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -48,6 +50,9 @@ func newConn(s *Server, nc net.Conn) *conn {
 	}
 	if a := nc.RemoteAddr(); a != nil {
 		c.remote = a.String()
+	}
+	if s.cfg.maxCalls > 0 {
+		c.slots = make(chan struct{}, s.cfg.maxCalls)
 	}
 	return c
 }
@@ -162,6 +167,10 @@ func (c *conn) start(f *frame.Frame) bool {
 		}
 		return true
 	}
+	if c.slots != nil {
+		// At the cap this blocks the reader, not the calls running.
+		c.slots <- struct{}{}
+	}
 	c.calls.Add(1)
 	c.active.Add(1)
 	c.mu.Lock()
@@ -182,6 +191,9 @@ func (c *conn) run(r *request) {
 		c.mu.Lock()
 		delete(c.running, r)
 		c.mu.Unlock()
+		if c.slots != nil {
+			<-c.slots
+		}
 	}()
 	ctx, err := c.s.cfg.codec.FromMap(c.s.baseCtx, r.header.StrInfo)
 	if err != nil {

@@ -21,6 +21,7 @@ type config struct {
 	writeTimeout time.Duration
 	idleTimeout  time.Duration
 	maxConns     int
+	maxCalls     int
 	maxFrame     int
 	codec        *metainfo.Codec
 	logger       *slog.Logger
@@ -31,6 +32,8 @@ const (
 	DefaultReadTimeout  = 30 * time.Second
 	DefaultWriteTimeout = 30 * time.Second
 	DefaultIdleTimeout  = 10 * time.Minute
+	// DefaultMaxCallsPerConn bounds the calls one connection runs at once.
+	DefaultMaxCallsPerConn = 1000
 )
 
 func newConfig(opts []Option) config {
@@ -38,6 +41,7 @@ func newConfig(opts []Option) config {
 		readTimeout:  DefaultReadTimeout,
 		writeTimeout: DefaultWriteTimeout,
 		idleTimeout:  DefaultIdleTimeout,
+		maxCalls:     DefaultMaxCallsPerConn,
 		maxFrame:     frame.DefaultMaxFrameSize,
 	}
 	for _, o := range opts {
@@ -88,6 +92,15 @@ func WithIdleTimeout(d time.Duration) Option {
 // closed at once. Default: no cap; zero or less keeps no cap.
 func WithMaxConns(n int) Option {
 	return optionFunc(func(c *config) { c.maxConns = max(n, 0) })
+}
+
+// WithMaxCallsPerConn bounds the calls one connection runs at once, so a
+// peer that pipelines without end cannot start a goroutine per request:
+// at the cap the server stops reading that connection until a call ends,
+// and TCP pushes back on the peer. Default: [DefaultMaxCallsPerConn]; zero
+// or less means no cap.
+func WithMaxCallsPerConn(n int) Option {
+	return optionFunc(func(c *config) { c.maxCalls = max(n, 0) })
 }
 
 // WithMaxFrameSize bounds a request frame; a frame that claims more is

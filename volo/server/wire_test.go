@@ -172,3 +172,30 @@ func TestStacksDescribedAndCalled(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"client Echo.echo", "server Echo.echo"}, order)
 }
+
+func TestMaxCallsPerConnPushesBack(t *testing.T) {
+	const sent, capped = 6, 2
+	ln := volotest.ListenTCP(t)
+	g := newGate()
+	volotest.StartServer(t, ln, volotest.EchoService, g, quiet, server.WithMaxCallsPerConn(capped))
+	c := dialRaw(t, ln.Addr().String())
+	var reqs []byte
+	for i := range sent {
+		var err error
+		reqs, err = frame.AppendMessage(reqs, frame.Framed, nil, "echo", thrift.Call, int32(i+1), &thrifttest.EchoArgs{Msg: "m"})
+		require.NoError(t, err)
+	}
+	_, err := c.Write(reqs)
+	require.NoError(t, err)
+	waitFor(t, "the capped calls to start", func() bool { return g.started.Load() == capped })
+	// The others wait in the socket, unread, until a slot frees up.
+	time.Sleep(50 * time.Millisecond)
+	assert.Equal(t, int64(capped), g.started.Load())
+	close(g.release)
+	r := frame.NewReader(c)
+	for range sent {
+		var fr frame.Frame
+		require.NoError(t, r.Next(&fr))
+	}
+	assert.Equal(t, int64(sent), g.started.Load())
+}
