@@ -181,3 +181,30 @@ func (*emptyArgs) DecodeThrift(d *thrift.Decoder) error {
 		}
 	}
 }
+
+func TestBizErrorWithoutHeaderIsAnException(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	volotest.StartServer(t, ln, volotest.EchoService, volotest.EchoFunc(func(context.Context, string) (string, error) {
+		return "", volo.NewBizError(7, "over quota")
+	}), quiet)
+	e := newEcho(t, ln.Addr().String(), client.WithFraming(frame.Framed))
+	_, err := e.Echo(context.Background(), "x")
+	var ae *thrift.ApplicationException
+	require.ErrorAs(t, err, &ae, "Framed has no header for biz-status")
+	assert.Equal(t, thrift.ExceptionInternalError, ae.Type)
+	assert.Equal(t, "volo: business error 7: over quota", ae.Message)
+}
+
+func TestRawBackwardStyle(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	raw := metainfo.NewCodec(metainfo.WithBackwardStyle(metainfo.BackwardRaw))
+	volotest.StartServer(t, ln, volotest.EchoService, volotest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
+		metainfo.SendBackwardValue(ctx, "cost", "1ms")
+		return msg, nil
+	}), quiet, server.WithCodec(raw))
+	e := newEcho(t, ln.Addr().String(), client.WithCodec(raw))
+	ctx := metainfo.WithBackwardValues(context.Background())
+	_, err := e.Echo(ctx, "x")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"cost": "1ms"}, metainfo.RecvAllBackwardValues(ctx))
+}
