@@ -91,17 +91,17 @@ func (s *adaptiveService[Req, Resp]) Call(ctx context.Context, req Req) (resp Re
 	if err != nil {
 		return resp, err
 	}
-	start := time.Now()
+	start := sinceEpoch()
 	finished := false
 	defer func() {
 		if !finished {
 			// The inner service panicked: free the slot, learn nothing.
-			s.a.finish(time.Since(start), n, Ignore)
+			s.a.finish(sinceEpoch()-start, n, Ignore)
 		}
 	}()
 	resp, err = s.next.Call(ctx, req)
 	finished = true
-	s.a.finish(time.Since(start), n, s.a.classify(err))
+	s.a.finish(sinceEpoch()-start, n, s.a.classify(err))
 	return resp, err
 }
 

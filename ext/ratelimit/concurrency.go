@@ -3,7 +3,6 @@ package ratelimit
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/govolo/volo/motore"
 )
@@ -73,9 +72,9 @@ func (s *concurrencyService[Req, Resp]) Call(ctx context.Context, req Req) (Resp
 		var zero Resp
 		return zero, err
 	}
-	start := time.Now()
+	start := sinceEpoch()
 	// Deferred so that a panicking service still gives its slot back.
-	defer func() { g.release(time.Since(start), true) }()
+	defer func() { g.release(sinceEpoch()-start, true) }()
 	return s.next.Call(ctx, req)
 }
 

@@ -3,7 +3,6 @@ package ratelimit
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"golang.org/x/time/rate"
 
@@ -89,7 +88,7 @@ type keyedService[Req, Resp any] struct {
 
 func (s *keyedService[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
 	key := s.k.key(ctx, req)
-	now := time.Now()
+	now := clockNow()
 	lim := s.k.store.limiter(key, now)
 	if !lim.AllowN(now, 1) {
 		if err := s.k.cfg.refuse(ctx, lim, now, "keyed rate", key); err != nil {

@@ -50,7 +50,7 @@ type rateService[Req, Resp any] struct {
 }
 
 func (s *rateService[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
-	now := time.Now()
+	now := clockNow()
 	if s.lim.AllowN(now, 1) {
 		return s.next.Call(ctx, req)
 	}
