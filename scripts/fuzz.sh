@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 duration=${1:-60s}
 only=${2:-.}
 
+failed=()
 for m in $(bash scripts/modules.sh all); do
 	gowork=auto
 	if bash scripts/modules.sh outside | grep -qx "$m"; then gowork=off; fi
@@ -17,7 +18,17 @@ for m in $(bash scripts/modules.sh all); do
 		dir=$(cd "$m" && GOWORK=$gowork go list -f '{{.Dir}}' "$pkg")
 		for target in $(cd "$dir" && GOWORK=$gowork go test -list '^Fuzz' . | grep '^Fuzz' || true); do
 			echo "=== $pkg $target ($duration)"
-			(cd "$dir" && GOWORK=$gowork go test -run '^$' -fuzz "^${target}\$" -fuzztime "$duration" .)
+			if ! (cd "$dir" && GOWORK=$gowork go test -run '^$' -fuzz "^${target}\$" -fuzztime "$duration" .); then
+				failed+=("$pkg $target")
+			fi
 		done
 	done
 done
+
+if [ ${#failed[@]} -gt 0 ]; then
+	echo
+	echo "failed:"
+	printf '  %s\n' "${failed[@]}"
+	exit 1
+fi
+echo "all fuzz targets ran without a failure"
