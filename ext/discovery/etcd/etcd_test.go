@@ -39,7 +39,7 @@ func TestRegisteredInstanceResolves(t *testing.T) {
 	srv := startEtcd(t)
 	cli := srv.newClient()
 	reg := etcd.NewRegistry(cli, etcd.WithTTL(ttl))
-	defer reg.Close(context.Background())
+	defer closeRegistry(reg)
 	ctx := timeout(t, 10*time.Second)
 
 	in := discovery.Instance{Addr: "10.0.0.1:8888", Weight: 30, Tags: map[string]string{"zone": "east"}}
@@ -69,7 +69,7 @@ func TestWatcherSeesAddedAndRemovedInstances(t *testing.T) {
 	srv := startEtcd(t)
 	cli := srv.newClient()
 	reg := etcd.NewRegistry(cli, etcd.WithTTL(ttl))
-	defer reg.Close(context.Background())
+	defer closeRegistry(reg)
 	ctx := timeout(t, 10*time.Second)
 	a, b := discovery.Instance{Addr: "10.0.0.1:80"}, discovery.Instance{Addr: "10.0.0.2:80"}
 	require.NoError(t, reg.Register(ctx, "echo", a))
@@ -100,7 +100,7 @@ func TestInstanceExpiresWhenKeepAliveStops(t *testing.T) {
 	// keep-alive as the process's death would, without revoking the lease.
 	procCli := srv.newClient()
 	reg := etcd.NewRegistry(procCli, etcd.WithTTL(ttl))
-	defer reg.Close(context.Background())
+	defer closeRegistry(reg)
 	in := discovery.Instance{Addr: "10.0.0.1:80"}
 	require.NoError(t, reg.Register(ctx, "echo", in))
 
@@ -129,7 +129,7 @@ func TestEtcdRestart(t *testing.T) {
 	ctx := timeout(t, 60*time.Second)
 	cli := srv.newClient()
 	reg := etcd.NewRegistry(cli, etcd.WithTTL(ttl))
-	defer reg.Close(context.Background())
+	defer closeRegistry(reg)
 	in := discovery.Instance{Addr: "10.0.0.1:80"}
 	require.NoError(t, reg.Register(ctx, "echo", in))
 
@@ -179,7 +179,7 @@ func TestRegistrationComesBackAfterLeaseRevoked(t *testing.T) {
 		defer mu.Unlock()
 		bgErrs = append(bgErrs, err)
 	}))
-	defer reg.Close(context.Background())
+	defer closeRegistry(reg)
 	in := discovery.Instance{Addr: "10.0.0.1:80"}
 	require.NoError(t, reg.Register(ctx, "echo", in))
 
@@ -202,4 +202,12 @@ func TestRegistrationComesBackAfterLeaseRevoked(t *testing.T) {
 	got, err := etcd.NewDiscoverer(admin, etcd.WithPrefix("/custom/")).Resolve(ctx, "echo")
 	require.NoError(t, err)
 	assert.Equal(t, []string{in.Addr}, addrsOf(got))
+}
+
+// closeRegistry closes reg within a bounded time, so that a test reports a
+// slow deregistration instead of hanging on it.
+func closeRegistry(reg *etcd.Registry) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = reg.Close(ctx)
 }

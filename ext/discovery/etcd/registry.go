@@ -157,10 +157,11 @@ func (r *Registry) keepAlive(ctx context.Context, reg *registration) {
 		reg.mu.Unlock()
 		ch, err := r.cli.KeepAlive(ctx, lease)
 		if err == nil {
-			// The channel closes when ctx ends or the lease is gone: the
-			// client gives up after a TTL without an answer from etcd.
-			for range ch {
-			}
+			// The channel closes when the lease is gone: the client gives
+			// up after a TTL without an answer from etcd. It also closes
+			// when ctx ends, but only once the client gets to it, so ctx is
+			// watched here too: Close must not wait on the client.
+			drain(ctx, ch)
 		}
 		if ctx.Err() != nil {
 			return
@@ -193,5 +194,20 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return true
 	case <-ctx.Done():
 		return false
+	}
+}
+
+// drain reads ch until it closes or ctx ends. The client never blocks on a
+// keep-alive channel that is not read, so leaving it unread is safe.
+func drain(ctx context.Context, ch <-chan *clientv3.LeaseKeepAliveResponse) {
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-ctx.Done():
+			return
+		}
 	}
 }
