@@ -10,9 +10,10 @@ duration=${1:-60s}
 only=${2:-.}
 
 failed=()
+outside=$(bash scripts/modules.sh outside)
 for m in $(bash scripts/modules.sh all); do
 	gowork=auto
-	if bash scripts/modules.sh outside | grep -qx "$m"; then gowork=off; fi
+	if grep -qx "$m" <<<"$outside"; then gowork=off; fi
 	for pkg in $(cd "$m" && GOWORK=$gowork go list ./...); do
 		[[ $pkg =~ $only ]] || continue
 		dir=$(cd "$m" && GOWORK=$gowork go list -f '{{.Dir}}' "$pkg")
