@@ -23,7 +23,7 @@ func New[Req, Resp any](opts ...Option) *Breaker[Req, Resp] {
 	c := newConfig(opts)
 	classify, err := classifierFor[Resp](&c)
 	return &Breaker[Req, Resp]{
-		b:        newBreaker(c.name, c.settings()),
+		b:        newBreaker(c.name, &c),
 		classify: classify,
 		desc:     "circuitbreaker(" + c.describe() + ")",
 		err:      err,

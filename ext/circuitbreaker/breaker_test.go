@@ -370,3 +370,36 @@ func TestInnerGobreakerErrorsPassThrough(t *testing.T) {
 	assert.False(t, errors.As(err, &rej))
 	assert.Equal(t, uint32(1), br.Snapshot().Counts.Failures)
 }
+
+func TestClosingAgainCountsFromZeroAndTripsAgain(t *testing.T) {
+	br := circuitbreaker.New[string, string](
+		circuitbreaker.WithConsecutiveFailures(3),
+		circuitbreaker.WithFailureRate(0, 0),
+		circuitbreaker.WithOpenTimeout(openTimeout),
+	)
+	sw := &switchable{down: true, next: motoretest.NewScripted[string](motoretest.Return("ok")).RepeatLast()}
+	svc := br.Layer(sw)
+	for range 3 {
+		_, _ = svc.Call(context.Background(), "bad")
+	}
+	require.Equal(t, circuitbreaker.StateOpen, br.Snapshot().State)
+	waitState(t, br.Snapshot, circuitbreaker.StateHalfOpen)
+	sw.set(false)
+	_, err := svc.Call(context.Background(), "probe")
+	require.NoError(t, err)
+	require.Equal(t, circuitbreaker.StateClosed, br.Snapshot().State)
+	assert.Equal(t, circuitbreaker.Counts{}, br.Snapshot().Counts, "a breaker that closes starts counting again")
+
+	sw.set(true)
+	for range 2 {
+		_, err := svc.Call(context.Background(), "x")
+		require.ErrorIs(t, err, errDown)
+	}
+	assert.Equal(t, circuitbreaker.Counts{Requests: 2, Failures: 2, ConsecutiveFailures: 2}, br.Snapshot().Counts)
+	assert.Equal(t, circuitbreaker.StateClosed, br.Snapshot().State)
+	_, err = svc.Call(context.Background(), "x")
+	require.ErrorIs(t, err, errDown)
+	assert.Equal(t, circuitbreaker.StateOpen, br.Snapshot().State)
+	_, err = svc.Call(context.Background(), "x")
+	assert.ErrorIs(t, err, circuitbreaker.ErrOpen)
+}

@@ -5,8 +5,9 @@
 // [NewGroup] keeps one breaker per key, chosen by a key function (per method,
 // per instance), with a bounded set of keys that expire when idle and can be
 // removed when an instance leaves. Both are motore middlewares built on
-// github.com/sony/gobreaker/v2, and a call on the closed path allocates
-// nothing.
+// github.com/sony/gobreaker/v2, which runs the open and half-open states; a
+// closed breaker counts its calls itself, with one lock and one monotonic
+// clock read per call and no allocation.
 //
 // A breaker trips on consecutive failures or on a failure rate over a rolling
 // window with a minimum number of samples. Which results count is decided by

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/govolo/volo/motore"
-	"github.com/sony/gobreaker/v2"
 )
 
 // Group keeps one breaker per key, chosen for each call by a key function:
@@ -20,7 +19,7 @@ import (
 type Group[Req, Resp any] struct {
 	key      func(ctx context.Context, req Req) string
 	classify Classifier[Resp]
-	settings gobreaker.Settings
+	config   config
 	maxKeys  int
 	idle     time.Duration
 	desc     string
@@ -52,7 +51,7 @@ func NewGroup[Resp, Req any](key func(ctx context.Context, req Req) string, opts
 	return &Group[Req, Resp]{
 		key:       key,
 		classify:  classify,
-		settings:  c.settings(),
+		config:    c,
 		maxKeys:   c.maxKeys,
 		idle:      c.idleTimeout,
 		desc:      fmt.Sprintf("circuitbreaker per key(%s, max %d keys, %s)", c.describe(), c.maxKeys, idle),
@@ -149,7 +148,7 @@ func (g *Group[Req, Resp]) add(key string) *breaker {
 	if g.n >= g.maxKeys {
 		g.evictLocked()
 	}
-	b := newBreaker(key, g.settings)
+	b := newBreaker(key, &g.config)
 	b.used.Store(true)
 	g.m.Store(key, b)
 	g.n++
@@ -180,7 +179,7 @@ func (g *Group[Req, Resp]) evictLocked() {
 		if closed != nil && used {
 			return true // cannot beat the candidate; skip the breaker's lock
 		}
-		if b.cb.State() == gobreaker.StateClosed {
+		if b.closed() {
 			closed = k
 			return used // an unused closed breaker is the best there is
 		}

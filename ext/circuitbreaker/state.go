@@ -47,8 +47,10 @@ func fromGobreaker(s gobreaker.State) State {
 // rolling window while it is closed. Results of calls let through before a
 // state change are not counted after it.
 type Counts struct {
-	// Requests is the number of calls let through, including those still
-	// running and those whose result was ignored.
+	// Requests is the number of calls let through. In a closed breaker it
+	// counts the finished calls in the window (Successes + Failures +
+	// Ignored); in a half-open one, the probes let through, those still
+	// running included.
 	Requests uint32
 	// Successes, Failures and Ignored count finished calls by outcome.
 	Successes uint32
