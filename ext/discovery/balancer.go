@@ -45,16 +45,11 @@ type snapshot struct {
 
 // pickEnv is what pickers share with the balancer.
 type pickEnv struct {
-	rnd  func() uint64
-	rr   atomic.Uint64
-	last atomic.Int64 // the clock at the last finished call, for decay
+	rnd func() uint64
+	rr  atomic.Uint64
 }
 
 var epoch = time.Now()
-
-// coarseClock is how stale the pickers' clock may get: a few thousandths of
-// the default decay time.
-const coarseClock = int64(10 * time.Millisecond)
 
 func monotonic() int64 { return int64(time.Since(epoch)) }
 
@@ -203,6 +198,7 @@ type Pick struct {
 	b     *Balancer
 	ep    *endpoint
 	start int64
+	timed bool
 }
 
 // Instance returns the picked instance.
@@ -211,7 +207,7 @@ func (p Pick) Instance() Instance { return p.ep.inst }
 // Done reports the end of the call: its error (nil for success) feeds
 // ejection and, for PeakEWMA, its latency feeds the estimate.
 func (p Pick) Done(err error) {
-	p.b.done1(p.ep, p.start, err)
+	p.b.done1(p.ep, p.start, p.timed, err)
 }
 
 // Pick chooses an instance for a call, hashing key for ConsistentHash (the
@@ -239,17 +235,20 @@ func (b *Balancer) pick(h uint64, x exclude) (Pick, error) {
 	p := Pick{b: b, ep: ep}
 	if b.timed {
 		// Only the load-aware policy reads calls in flight; the others
-		// spare two atomic writes per call.
-		ep.st.inflight.Add(1)
-		p.start = b.clock()
+		// spare two atomic writes per call. It times the first calls to an
+		// instance and then one in sampleEvery.
+		n := ep.st.load.Add(picked) >> 32
+		if n%sampleEvery == 0 || ep.st.ewma.Load() == 0 {
+			p.start, p.timed = b.clock(), true
+		}
 	}
 	return p, nil
 }
 
-func (b *Balancer) done1(ep *endpoint, start int64, err error) {
+func (b *Balancer) done1(ep *endpoint, start int64, timed bool, err error) {
 	st := ep.st
 	if b.timed {
-		st.inflight.Add(-1)
+		st.load.Add(finished)
 	}
 	if err != nil && b.cfg.isConn(err) {
 		if b.cfg.failures > 0 && st.consecutive.Add(1) >= int32(b.cfg.failures) {
@@ -260,14 +259,9 @@ func (b *Balancer) done1(ep *endpoint, start int64, err error) {
 	if st.consecutive.Load() != 0 {
 		st.consecutive.Store(0)
 	}
-	if b.timed {
+	if timed {
 		now := b.clock()
 		st.observe(now, now-start, b.cfg.policy.invDecay())
-		// The decay needs only a coarse clock; writing it on every call
-		// would bounce its cache line between cores.
-		if now-b.env.last.Load() > coarseClock {
-			b.env.last.Store(now)
-		}
 	}
 	if st.ejections.Load() != 0 {
 		st.ejections.Store(0)

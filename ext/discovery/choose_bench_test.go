@@ -21,7 +21,6 @@ func BenchmarkChoose(b *testing.B) {
 	for _, pol := range []Policy{RoundRobin(), SmoothWeightedRoundRobin(), WeightedRandom(), PeakEWMA(0), ConsistentHash(0)} {
 		b.Run(pol.String(), func(b *testing.B) {
 			env := &pickEnv{rnd: newConfig(nil).rnd}
-			env.last.Store(200)
 			p := pol.build(eps, env)
 			b.ReportAllocs()
 			i := 0

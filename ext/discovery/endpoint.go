@@ -16,7 +16,10 @@ type endpoint struct {
 
 // stats is what the balancer learns about an instance from its calls.
 type stats struct {
-	inflight atomic.Int64
+	// load holds the calls in flight in its low 32 bits and a count of
+	// picks, which wraps, in its high 32 bits: one atomic add per pick
+	// updates both.
+	load atomic.Uint64
 	// ewma is the peak-EWMA latency in nanoseconds (float64 bits), and
 	// stamp the clock reading of its last update. The pick path reads them
 	// without a lock; writers hold mu.
@@ -32,21 +35,6 @@ type stats struct {
 	removed bool // the instance left the set; no new timers
 }
 
-// cost is the peak-EWMA load estimate of Finagle and linkerd: the latency
-// estimate, decayed toward zero since it was last updated, times the calls
-// in flight plus one. An instance with no estimate yet costs nothing while
-// idle, and a large penalty per call in flight, so a new instance gets a
-// first call soon but not a flood.
-func (s *stats) cost(now int64, invTau float64) float64 {
-	inflight := float64(s.inflight.Load())
-	e := math.Float64frombits(s.ewma.Load())
-	if e == 0 {
-		return inflight * penalty
-	}
-	e *= decayFactor(float64(now-s.stamp.Load()) * invTau)
-	return e * (inflight + 1)
-}
-
 // decayFactor is exp(-x) for x >= 0, the share of an estimate left after x
 // time constants. Under load x is tiny between updates, and a short series
 // spares the exponential (error under 2e-7 when x < 0.01).
@@ -59,6 +47,20 @@ func decayFactor(x float64) float64 {
 	}
 	return math.Exp(-x)
 }
+
+// Updates of load: a pick adds one pick and one call in flight; its Done
+// takes the call back out.
+const (
+	picked   = 1<<32 | 1
+	finished = ^uint64(0) // adds -1 to the calls in flight
+)
+
+// sampleEvery is how often a call to an instance is timed once it has an
+// estimate: one pick in sampleEvery. Timing a call reads the clock at both
+// ends, which costs more than the rest of a pick; the calls in flight,
+// counted on every pick, still steer picks away from an instance that
+// slows down between samples.
+const sampleEvery = 16
 
 // penalty is the cost of one call in flight to an instance with no latency
 // estimate: far above any real latency (about 17 minutes in ns).

@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -12,6 +13,12 @@ import (
 // latency at once and comes down with time constant decay, and decays while
 // an instance gets no calls, so it is tried again. decay <= 0 means the
 // default of 10s.
+//
+// Calls in flight are counted on every call, but latency is sampled: the
+// first calls to an instance are timed, then one in 16. Timing a call reads
+// the clock at both ends, which would cost more than the rest of the pick;
+// between samples an instance that slows down collects calls in flight,
+// which steer picks away from it until the next sample raises its estimate.
 func PeakEWMA(decay time.Duration) Policy {
 	if decay <= 0 {
 		decay = 10 * time.Second
@@ -71,10 +78,7 @@ func (p *p2cPicker) pick(_ uint64, x exclude) *endpoint {
 		okA, okB := x.usableStats(a.st), x.usableStats(b.st)
 		switch {
 		case okA && okB:
-			// The clock of the last finished call is recent enough for the
-			// decay and spares a clock read per pick.
-			now := p.env.last.Load()
-			if a.st.cost(now, p.invTau)*a.invWeight <= b.st.cost(now, p.invTau)*b.invWeight {
+			if lighter(a, b, p.invTau) {
 				return a.ep
 			}
 			return b.ep
@@ -92,4 +96,43 @@ func (p *p2cPicker) pick(_ uint64, x exclude) *endpoint {
 		}
 	}
 	return nil
+}
+
+// lighter reports whether a's load is no more than b's. The load is the
+// peak-EWMA estimate of Finagle and linkerd: the latency estimate, decayed
+// toward zero since it was last updated, times the calls in flight plus
+// one, divided by the weight. Both estimates decay by the same factor from
+// the later of their two updates on, so only the time between the updates
+// matters and the comparison needs no clock read: the older estimate decays
+// over that time. An instance with no estimate yet weighs nothing while
+// idle and a large penalty per call in flight, so a new instance gets a
+// first call soon but not a flood.
+func lighter(a, b *p2cSlot, invTau float64) bool {
+	ea := math.Float64frombits(a.st.ewma.Load())
+	eb := math.Float64frombits(b.st.ewma.Load())
+	la := float64(uint32(a.st.load.Load()))
+	lb := float64(uint32(b.st.load.Load()))
+	if ea == 0 || eb == 0 {
+		// The penalty dwarfs any latency short of minutes, so leaving the
+		// other estimate undecayed does not change the outcome.
+		if ea == 0 {
+			la *= penalty
+		} else {
+			la = ea * (la + 1)
+		}
+		if eb == 0 {
+			lb *= penalty
+		} else {
+			lb = eb * (lb + 1)
+		}
+		return la*a.invWeight <= lb*b.invWeight
+	}
+	ca := ea * (la + 1) * a.invWeight
+	cb := eb * (lb + 1) * b.invWeight
+	if sa, sb := a.st.stamp.Load(), b.st.stamp.Load(); sa < sb {
+		ca *= decayFactor(float64(sb-sa) * invTau)
+	} else {
+		cb *= decayFactor(float64(sa-sb) * invTau)
+	}
+	return ca <= cb
 }

@@ -142,33 +142,31 @@ func (c *calls) Pop() any {
 	return x
 }
 
-func TestPeakEWMAAvoidsSlowInstance(t *testing.T) {
-	// Twenty callers keep a call each in flight against ten instances, in
-	// virtual time; one instance answers in 10ms, the others in 1ms.
-	ins := instances(10)
-	slow := ins[3].Addr
-	b, _ := newBalancer(t, ins, discovery.WithPolicy(discovery.PeakEWMA(0)), discovery.WithRandom(seeded(42)))
+// simulate runs total calls through b in virtual time, with callers calls
+// always in flight; latency gives each call's duration from the picked
+// address and the number of calls started before it. It returns the calls
+// each address got from call number from on.
+func simulate(t *testing.T, b *discovery.Balancer, callers, total, from int, latency func(addr string, n int) time.Duration) map[string]int {
+	t.Helper()
 	var now int64
 	discovery.SetClock(b, func() int64 { return now })
-	latency := func(addr string) int64 {
-		if addr == slow {
-			return int64(10 * time.Millisecond)
-		}
-		return int64(time.Millisecond)
-	}
 	inFlight := &calls{}
 	got := make(map[string]int)
+	started := 0
 	start := func() {
 		p, err := b.Pick("")
 		require.NoError(t, err)
-		got[p.Instance().Addr]++
-		heap.Push(inFlight, call{end: now + latency(p.Instance().Addr), pick: p})
+		addr := p.Instance().Addr
+		if started >= from {
+			got[addr]++
+		}
+		heap.Push(inFlight, call{end: now + int64(latency(addr, started)), pick: p})
+		started++
 	}
-	for range 20 {
+	for range callers {
 		start()
 	}
-	const total = 100_000
-	for range total - 20 {
+	for started < total {
 		c := heap.Pop(inFlight).(call)
 		now = c.end
 		c.pick.Done(nil)
@@ -177,12 +175,46 @@ func TestPeakEWMAAvoidsSlowInstance(t *testing.T) {
 	for inFlight.Len() > 0 {
 		heap.Pop(inFlight).(call).pick.Done(nil)
 	}
+	return got
+}
+
+func TestPeakEWMAAvoidsSlowInstance(t *testing.T) {
+	// Twenty callers keep a call each in flight against ten instances, in
+	// virtual time; one instance answers in 10ms, the others in 1ms.
+	ins := instances(10)
+	slow := ins[3].Addr
+	b, _ := newBalancer(t, ins, discovery.WithPolicy(discovery.PeakEWMA(0)), discovery.WithRandom(seeded(42)))
+	const total = 100_000
+	got := simulate(t, b, 20, total, 0, func(addr string, _ int) time.Duration {
+		if addr == slow {
+			return 10 * time.Millisecond
+		}
+		return time.Millisecond
+	})
 	t.Logf("slow instance got %d of %d calls", got[slow], total)
 	assert.Less(t, got[slow], total/10)
 	assert.Positive(t, got[slow], "the slow instance is still probed")
 	for _, in := range ins {
 		assert.Positive(t, got[in.Addr], in.Addr)
 	}
+}
+
+func TestPeakEWMANoticesAnInstanceThatSlowsDown(t *testing.T) {
+	// All ten instances answer in 1ms until call 50,000; from then on one
+	// of them takes 10ms. Most of its calls are not timed (latency is
+	// sampled), yet within the next 1,000 calls it gets under 10% of them.
+	ins := instances(10)
+	slow := ins[6].Addr
+	b, _ := newBalancer(t, ins, discovery.WithPolicy(discovery.PeakEWMA(0)), discovery.WithRandom(seeded(7)))
+	const change = 50_000
+	got := simulate(t, b, 20, change+1_000, change, func(addr string, n int) time.Duration {
+		if addr == slow && n >= change {
+			return 10 * time.Millisecond
+		}
+		return time.Millisecond
+	})
+	t.Logf("after it slowed down, the slow instance got %d of 1000 calls", got[slow])
+	assert.Less(t, got[slow], 100)
 }
 
 func TestPicksAllocateNothing(t *testing.T) {
