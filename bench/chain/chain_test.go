@@ -59,6 +59,27 @@ func motoreFnStack(n int, inner motore.Service[*Req, *Req]) motore.Service[*Req,
 	return svc
 }
 
+// plainBig is a pass-through layer for Big written by hand, without
+// generics or motore: what any layer taking and returning a 64-byte value
+// costs in Go, the floor for motore's value-struct figures.
+type plainBig struct {
+	next interface {
+		Call(context.Context, Big) (Big, error)
+	}
+}
+
+func (p *plainBig) Call(ctx context.Context, req Big) (Big, error) {
+	return p.next.Call(ctx, req)
+}
+
+func plainStack(n int, inner motore.Service[Big, Big]) motore.Service[Big, Big] {
+	var svc motore.Service[Big, Big] = inner
+	for range n {
+		svc = &plainBig{next: svc}
+	}
+	return svc
+}
+
 func gokitChain(n int, inner endpoint.Endpoint) endpoint.Endpoint {
 	mw := func(next endpoint.Endpoint) endpoint.Endpoint {
 		return func(ctx context.Context, req any) (any, error) { return next(ctx, req) }
@@ -158,6 +179,14 @@ func BenchmarkValue64(b *testing.B) {
 				_, _ = svc.Call(ctx, req)
 			}
 		})
+		plain := plainStack(n, motore.ServiceFn(func(_ context.Context, r Big) (Big, error) { return r, nil }))
+		b.Run("plain-go/"+layers, func(b *testing.B) {
+			b.ReportAllocs()
+			defer cputime.Start(b)()
+			for b.Loop() {
+				_, _ = plain.Call(ctx, req)
+			}
+		})
 		ep := gokitChain(n, func(_ context.Context, r any) (any, error) { return r, nil })
 		b.Run("gokit/"+layers, func(b *testing.B) {
 			b.ReportAllocs()
@@ -191,6 +220,9 @@ func TestStacksAnswer(t *testing.T) {
 		}
 		if got, _ := motoreStack(n, motore.ServiceFn(func(_ context.Context, r Big) (Big, error) { return r, nil })).Call(ctx, Big{H: 9}); got.H != 9 {
 			t.Fatalf("motore value %d: got %v", n, got)
+		}
+		if got, _ := plainStack(n, motore.ServiceFn(func(_ context.Context, r Big) (Big, error) { return r, nil })).Call(ctx, Big{H: 9}); got.H != 9 {
+			t.Fatalf("plain value %d: got %v", n, got)
 		}
 	}
 }
