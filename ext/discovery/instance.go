@@ -11,6 +11,11 @@ import (
 // negative.
 const DefaultWeight = 100
 
+// MaxWeight is the largest weight the policies use: a larger Weight, which
+// a registry may hold from anyone, counts as MaxWeight, so that sums of
+// weights cannot overflow and the tables built from them stay bounded.
+const MaxWeight = 1 << 20
+
 // Instance is one reachable copy of a service.
 type Instance struct {
 	// Addr is where the instance listens, usually "host:port". It identifies
@@ -18,7 +23,7 @@ type Instance struct {
 	Addr string
 	// Weight is the instance's share of calls relative to the others, for
 	// the weighted policies and consistent hashing. Zero or negative means
-	// DefaultWeight.
+	// DefaultWeight; above MaxWeight means MaxWeight.
 	Weight int
 	// Tags are free-form labels (zone, version, ...) for filtering. They are
 	// shared, not copied, when instances are passed around: treat them as
@@ -26,11 +31,14 @@ type Instance struct {
 	Tags map[string]string
 }
 
-// EffectiveWeight returns Weight, or DefaultWeight when Weight is not
-// positive.
+// EffectiveWeight returns Weight, DefaultWeight when Weight is not
+// positive, or MaxWeight when Weight is larger.
 func (in Instance) EffectiveWeight() int {
-	if in.Weight <= 0 {
+	switch {
+	case in.Weight <= 0:
 		return DefaultWeight
+	case in.Weight > MaxWeight:
+		return MaxWeight
 	}
 	return in.Weight
 }

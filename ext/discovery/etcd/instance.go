@@ -2,10 +2,17 @@ package etcd
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/govolo/volo/ext/discovery"
 )
+
+// ErrBadInstance is wrapped by the error reported, through the error
+// handler, for a value under a service's prefix that is not an instance:
+// not JSON of the stored form, or without an address. The value is skipped;
+// an instance already known at that key stays.
+var ErrBadInstance = errors.New("etcd: bad instance")
 
 // record is the stored form of an instance.
 type record struct {
@@ -22,10 +29,10 @@ func encode(in discovery.Instance) (string, error) {
 func decode(key string, value []byte) (discovery.Instance, error) {
 	var r record
 	if err := json.Unmarshal(value, &r); err != nil {
-		return discovery.Instance{}, fmt.Errorf("etcd: bad instance at %s: %w", key, err)
+		return discovery.Instance{}, fmt.Errorf("%w at %q: %w", ErrBadInstance, key, err)
 	}
 	if r.Addr == "" {
-		return discovery.Instance{}, fmt.Errorf("etcd: instance at %s has no address", key)
+		return discovery.Instance{}, fmt.Errorf("%w at %q: no address", ErrBadInstance, key)
 	}
 	return discovery.Instance{Addr: r.Addr, Weight: r.Weight, Tags: r.Tags}, nil
 }
