@@ -177,7 +177,7 @@ func (g *Group[Req, Resp]) evictLocked() {
 		b := v.(*breaker)
 		used := b.used.Load()
 		if closed != nil && used {
-			return true // cannot beat the candidate; skip the breaker's lock
+			return true // cannot beat the candidate
 		}
 		if b.closed() {
 			closed = k
