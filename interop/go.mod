@@ -13,6 +13,7 @@ require (
 )
 
 require (
+	github.com/govolo/volo/ext/discovery v0.1.0 // indirect
 	github.com/govolo/volo/motore v0.1.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 )
@@ -22,3 +23,5 @@ replace github.com/govolo/volo/metainfo => ../metainfo
 replace github.com/govolo/volo/volo => ../volo
 
 replace github.com/govolo/volo/motore => ../motore
+
+replace github.com/govolo/volo/ext/discovery => ../ext/discovery

@@ -8,6 +8,7 @@ require (
 )
 
 require (
+	github.com/govolo/volo/ext/discovery v0.1.0
 	github.com/govolo/volo/metainfo v0.1.0
 	github.com/govolo/volo/motore v0.1.0
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
@@ -16,3 +17,5 @@ require (
 replace github.com/govolo/volo/motore => ../motore
 
 replace github.com/govolo/volo/metainfo => ../metainfo
+
+replace github.com/govolo/volo/ext/discovery => ../ext/discovery

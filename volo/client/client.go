@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/govolo/volo/ext/discovery"
 	"github.com/govolo/volo/motore"
 	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/frame"
@@ -30,12 +31,49 @@ type Client struct {
 // *motore.BuildError.
 func New(service string, opts ...Option) (*Client, error) {
 	t := &transport{cfg: newConfig(opts), pools: make(map[string]*pool)}
-	stack, err := motore.Build[*volo.Call, thrift.Struct](t, t.cfg.middleware...)
+	mws := make([]volo.Middleware, 0, len(t.cfg.middleware)+1+len(t.cfg.perInstance))
+	mws = append(mws, t.cfg.middleware...)
+	if t.cfg.balancer != nil {
+		mws = append(mws, balance(t.cfg.balancer, t.cfg.balanceKey))
+	}
+	mws = append(mws, t.cfg.perInstance...)
+	stack, err := motore.Build[*volo.Call, thrift.Struct](t, mws...)
 	if err != nil {
 		return nil, err
 	}
 	return &Client{service: service, stack: stack, t: t}, nil
 }
+
+// balance is discovery's LoadBalance layer, skipped by a call that names
+// its own address.
+func balance(b *discovery.Balancer, key func(context.Context, *volo.Call) string) volo.Middleware {
+	lb := discovery.LoadBalance[*volo.Call, thrift.Struct](b, key)
+	return motore.LayerFn(func(next volo.Service) volo.Service {
+		return &balanced{lb: lb.Layer(next), next: next}
+	})
+}
+
+type balanced struct {
+	lb, next volo.Service
+}
+
+func (s *balanced) Call(ctx context.Context, call *volo.Call) (thrift.Struct, error) {
+	if call.Addr != "" {
+		return s.next.Call(ctx, call)
+	}
+	return s.lb.Call(ctx, call)
+}
+
+// Describe is the load balancer's own description; Unwrap leads the
+// description on to the layers under it.
+func (s *balanced) Describe() string {
+	if d, ok := s.lb.(interface{ Describe() string }); ok {
+		return d.Describe()
+	}
+	return "loadbalance"
+}
+
+func (s *balanced) Unwrap() any { return s.next }
 
 // Call calls method with args and decodes the reply into result, through
 // the client's stack. Errors match, with errors.Is: volo.ErrTimeout,
@@ -76,6 +114,16 @@ func (c *Client) Close() error {
 	return nil
 }
 
+// errNotSent marks the failure to make a connection: the request was not
+// sent, so errors.Is matches discovery.ErrConnection too and a load
+// balancer may retry the call on another instance.
+var errNotSent error = notSent{}
+
+type notSent struct{}
+
+func (notSent) Error() string        { return "request not sent" }
+func (notSent) Is(target error) bool { return target == discovery.ErrConnection }
+
 // transport is the bottom of a client's stack.
 type transport struct {
 	cfg    config
@@ -105,7 +153,15 @@ func (t *transport) pool(addr string) (*pool, error) {
 
 // Call sends one request and reads its reply.
 func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, error) {
+	// The call's own address, else the instance a discovery.LoadBalance
+	// layer picked (looked for only when there may be one), else the
+	// client's address.
 	addr := call.Addr
+	if addr == "" && (t.cfg.balancer != nil || t.cfg.addr == "") {
+		if in, ok := discovery.InstanceFromContext(ctx); ok {
+			addr = in.Addr
+		}
+	}
 	if addr == "" {
 		addr = t.cfg.addr
 	}
@@ -136,9 +192,9 @@ func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, e
 		}
 		if pc, err = dial(ctx, &t.cfg, addr, dl); err != nil {
 			if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-				return nil, fmt.Errorf("%w: connecting to %s: %w", volo.ErrTimeout, addr, err)
+				return nil, fmt.Errorf("%w: connecting to %s: %w: %w", volo.ErrTimeout, addr, errNotSent, err)
 			}
-			return nil, fmt.Errorf("%w: connecting to %s: %w", volo.ErrConnection, addr, err)
+			return nil, fmt.Errorf("%w: connecting to %s: %w: %w", volo.ErrConnection, addr, errNotSent, err)
 		}
 	}
 	keep, err := t.roundTrip(ctx, pc, call, deadline, hasDeadline)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 
+	"github.com/govolo/volo/ext/discovery"
 	"github.com/govolo/volo/metainfo"
 	"github.com/govolo/volo/motore"
 	"github.com/govolo/volo/volo"
@@ -71,4 +73,58 @@ func startEcho(ln *volotest.Listener) (stop func()) {
 		srv.Close()
 		<-done
 	}
+}
+
+// A client whose calls are spread over two instances by a discovery
+// balancer, with a layer per instance under it. The instances here are
+// in-memory servers reached through a dialer that routes by address; with
+// TCP, leave the dialer out.
+func ExampleWithBalancer() {
+	servers := map[string]*volotest.Listener{}
+	for _, addr := range []string{"10.0.0.1:8888", "10.0.0.2:8888"} {
+		ln := volotest.NewListener()
+		servers[addr] = ln
+		srv, _ := server.New()
+		srv.RegisterService(volotest.EchoService, volotest.EchoFunc(func(_ context.Context, msg string) (string, error) {
+			return msg + " from " + addr, nil
+		}))
+		go srv.Serve(ln)
+		defer srv.Close()
+	}
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return servers[addr].Dial(ctx, network, addr)
+	}
+
+	bal, err := discovery.NewBalancer(context.Background(),
+		discovery.NewStatic(discovery.Instance{Addr: "10.0.0.1:8888"}, discovery.Instance{Addr: "10.0.0.2:8888"}),
+		"Echo", discovery.WithPolicy(discovery.RoundRobin()))
+	if err != nil {
+		panic(err)
+	}
+	defer bal.Close()
+
+	c, err := client.New("Echo",
+		client.WithDialer(dial),
+		client.WithBalancer(bal),
+		client.WithInstanceMiddleware(motore.MiddlewareFn("per-instance", func(ctx context.Context, call *volo.Call, next volo.Service) (thrift.Struct, error) {
+			// A circuit breaker per instance would sit here.
+			return next.Call(ctx, call)
+		})),
+	)
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	fmt.Println("stack:", c.Describe())
+
+	echo := volotest.EchoClient{C: c}
+	for range 3 {
+		answer, err := echo.Echo(context.Background(), "hi")
+		fmt.Println(answer, err)
+	}
+	// Output:
+	// stack: loadbalance(round_robin over "Echo", retries 1) -> per-instance -> transport(ttheader)
+	// hi from 10.0.0.1:8888 <nil>
+	// hi from 10.0.0.2:8888 <nil>
+	// hi from 10.0.0.1:8888 <nil>
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/govolo/volo/ext/discovery"
 	"github.com/govolo/volo/metainfo"
 	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/frame"
@@ -34,6 +35,9 @@ type config struct {
 	idleTimeout    time.Duration
 	maxFrame       int
 	middleware     []volo.Middleware
+	balancer       *discovery.Balancer
+	balanceKey     func(ctx context.Context, call *volo.Call) string
+	perInstance    []volo.Middleware
 	codec          *metainfo.Codec
 	dial           func(ctx context.Context, network, addr string) (net.Conn, error)
 	from           string
@@ -67,8 +71,10 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 // WithAddress sets the address ("host:port") calls go to unless a call or
-// a middleware sets its own (see [WithHostPort] and volo.Call.Addr).
-// Default: none, so every call must name one.
+// a middleware sets its own (see [WithHostPort] and volo.Call.Addr), or a
+// load balancer picks one ([WithBalancer]). Default: none, so every call
+// must name one, or a discovery.LoadBalance layer in the stack must pick
+// one (the transport reads discovery.InstanceFromContext).
 func WithAddress(addr string) Option {
 	return optionFunc(func(c *config) { c.addr = addr })
 }
@@ -133,6 +139,37 @@ func WithMaxFrameSize(n int) Option {
 // Default: none.
 func WithMiddleware(mws ...volo.Middleware) Option {
 	return optionFunc(func(c *config) { c.middleware = append(c.middleware, mws...) })
+}
+
+// WithBalancer sends each call to an instance that b picks, under the
+// layers of [WithMiddleware] and over those of [WithInstanceMiddleware]. A
+// call whose connection cannot be made is retried on another instance, as
+// b's options say (discovery.WithRetries); a call that reached an instance
+// is not. A call with its own address ([WithHostPort]) skips the balancer;
+// the others never use [WithAddress]: with no instance to pick they fail
+// with discovery.ErrNoInstance.
+//
+// The balancer is shared, not owned: close it after the client. Default:
+// none, calls go to the client's address.
+func WithBalancer(b *discovery.Balancer) Option {
+	return optionFunc(func(c *config) { c.balancer = b })
+}
+
+// WithBalanceKey gives the key a discovery.ConsistentHash balancer hashes
+// for a call, so that calls with the same key go to the same instance (a
+// user ID, a shard). Other policies ignore it. Default: none, every call has
+// the empty key.
+func WithBalanceKey(key func(ctx context.Context, call *volo.Call) string) Option {
+	return optionFunc(func(c *config) { c.balanceKey = key })
+}
+
+// WithInstanceMiddleware adds layers under the load balancer of
+// [WithBalancer], the first outermost. They run once per attempt, with the
+// picked instance in the context (discovery.InstanceFromContext): the place
+// for a circuit breaker per instance. Without a balancer they sit between
+// the layers of [WithMiddleware] and the transport. Default: none.
+func WithInstanceMiddleware(mws ...volo.Middleware) Option {
+	return optionFunc(func(c *config) { c.perInstance = append(c.perInstance, mws...) })
 }
 
 // WithCodec sets the metainfo codec that writes the context's persistent
