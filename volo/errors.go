@@ -1,6 +1,7 @@
 package volo
 
 import (
+	"context"
 	"errors"
 	"sort"
 	"strconv"
@@ -13,7 +14,10 @@ import (
 var (
 	// ErrTimeout means a call ran out of time: its context's deadline, the
 	// client's RPC timeout, or a connect or read-write timeout.
-	ErrTimeout = errors.New("volo: timeout")
+	// errors.Is(err, context.DeadlineExceeded) holds for it too, as for
+	// motore.ErrTimeout, so layers that treat an expired deadline apart (a
+	// circuit breaker, an adaptive limiter) see every timeout alike.
+	ErrTimeout error = timeoutError{}
 	// ErrConnection means no connection could be made to the peer, or the
 	// connection failed or was closed before the reply arrived.
 	ErrConnection = errors.New("volo: connection failed")
@@ -80,3 +84,15 @@ func (e *BizError) Error() string {
 
 // Is makes errors.Is(err, ErrBiz) match.
 func (e *BizError) Is(target error) bool { return target == ErrBiz }
+
+// BusinessError reports true: a business error is an answer of the
+// handler, not a sign of a sick service. Layers that look for this method,
+// such as ext/circuitbreaker's default classifier, do not count it as a
+// failure.
+func (e *BizError) BusinessError() bool { return true }
+
+type timeoutError struct{}
+
+func (timeoutError) Error() string { return "volo: timeout" }
+
+func (timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
