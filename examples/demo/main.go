@@ -1,8 +1,12 @@
-// Command demo starts a volo Thrift server and a client in one process,
-// each with a motore middleware stack, prints both stacks' descriptions, and
-// calls the Echo service (`service Echo { string echo(1: string msg) }`)
-// with requests that succeed, fail with a business error, panic and time
-// out.
+// Command demo starts two instances of a volo Thrift server and a client in
+// one process, each with a motore middleware stack, prints the stacks'
+// descriptions, and calls the Echo service
+// (`service Echo { string echo(1: string msg) }`) with requests that
+// succeed, fail with a business error, panic and time out. The client
+// spreads its calls over the instances with ext/discovery's balancer and
+// keeps an ext/circuitbreaker breaker per instance; the servers cap their
+// calls in flight with ext/ratelimit. Then one instance stops, and the
+// client's calls carry on on the other.
 //
 //	go run ./examples/demo
 //
@@ -22,11 +26,15 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/govolo/volo/ext/circuitbreaker"
+	"github.com/govolo/volo/ext/discovery"
+	"github.com/govolo/volo/ext/ratelimit"
 	"github.com/govolo/volo/metainfo"
 	"github.com/govolo/volo/motore"
 	"github.com/govolo/volo/volo"
@@ -65,7 +73,6 @@ func echo(ctx context.Context, msg string) (string, error) {
 		<-ctx.Done()
 		return "", ctx.Err()
 	}
-	metainfo.SendBackwardValue(ctx, "served-by", "volo-demo")
 	return strings.ToUpper(msg), nil
 }
 
@@ -100,12 +107,14 @@ func (c *counter) middleware() volo.Middleware {
 	})
 }
 
-// serverLog prints each call as the server receives it, with the caller's
-// metainfo.
-func serverLog(w io.Writer) volo.Middleware {
+// serverLog prints each call as the instance called name receives it, with
+// the caller's metainfo, and signs the reply with the name as a backward
+// metainfo value.
+func serverLog(w io.Writer, name string) volo.Middleware {
 	return motore.MiddlewareFn("server-log", func(ctx context.Context, call *volo.Call, next volo.Service) (thrift.Struct, error) {
 		tenant, _ := metainfo.GetPersistentValue(ctx, "tenant")
-		fmt.Fprintf(w, "    server: %s.%s(%q) tenant=%s\n", call.Service, call.Method, argMsg(call), tenant)
+		fmt.Fprintf(w, "    server %s: %s.%s(%q) tenant=%s\n", name, call.Service, call.Method, argMsg(call), tenant)
+		metainfo.SendBackwardValue(ctx, "served-by", name)
 		return next.Call(ctx, call)
 	})
 }
@@ -157,9 +166,15 @@ func describeErr(err error) string {
 	return err.Error()
 }
 
-func newServer(w io.Writer, metrics *counter) (*server.Server, error) {
+func newServer(w io.Writer, name string, metrics *counter) (*server.Server, error) {
 	srv, err := server.New(
-		server.WithMiddleware(serverLog(w), metrics.middleware(), motore.CatchPanic[*volo.Call, thrift.Struct](), rejectEmpty()),
+		server.WithMiddleware(
+			serverLog(w, name),
+			metrics.middleware(),
+			ratelimit.NewConcurrency[*volo.Call, thrift.Struct](64),
+			motore.CatchPanic[*volo.Call, thrift.Struct](),
+			rejectEmpty(),
+		),
 		server.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 	)
 	if err != nil {
@@ -181,35 +196,131 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// instance is one server of the demo.
+type instance struct {
+	name    string
+	addr    string
+	srv     *server.Server
+	served  chan error
+	metrics counter
+}
+
+// start serves Echo as the instance on ln.
+func (in *instance) start(w io.Writer, ln net.Listener) error {
+	srv, err := newServer(w, in.name, &in.metrics)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	in.srv, in.addr, in.served = srv, ln.Addr().String(), make(chan error, 1)
+	go func() { in.served <- srv.Serve(ln) }()
+	return nil
+}
+
+// stop shuts the instance down, waiting for its calls to end.
+func (in *instance) stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := in.srv.Shutdown(ctx); err != nil {
+		return err
+	}
+	if err := <-in.served; !errors.Is(err, volo.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// startInstances starts two instances on loopback, named a and b in the
+// order of their addresses, which is the order the balancer takes them in.
+func startInstances(w io.Writer) ([]*instance, error) {
+	var lns []net.Listener
+	for range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			for _, l := range lns {
+				l.Close()
+			}
+			return nil, err
+		}
+		lns = append(lns, ln)
+	}
+	slices.SortFunc(lns, func(x, y net.Listener) int { return strings.Compare(x.Addr().String(), y.Addr().String()) })
+	var ins []*instance
+	for i, ln := range lns {
+		in := &instance{name: string(rune('a' + i))}
+		if err := in.start(w, ln); err != nil {
+			for _, started := range ins {
+				started.srv.Close()
+			}
+			for _, l := range lns[i+1:] {
+				l.Close()
+			}
+			return nil, err
+		}
+		ins = append(ins, in)
+	}
+	return ins, nil
+}
+
+// attemptLog prints an attempt the balancer will retry elsewhere: one whose
+// connection could not be made.
+func attemptLog(w io.Writer, names map[string]string) volo.Middleware {
+	return motore.MiddlewareFn("attempt-log", func(ctx context.Context, call *volo.Call, next volo.Service) (thrift.Struct, error) {
+		res, err := next.Call(ctx, call)
+		if errors.Is(err, discovery.ErrConnection) {
+			in, _ := discovery.InstanceFromContext(ctx)
+			fmt.Fprintf(w, "    client: %s refused the connection; the balancer tries another instance\n", names[in.Addr])
+		}
+		return res, err
+	})
+}
+
 func run(out io.Writer, timeout time.Duration) error {
 	w := &lockedWriter{w: out}
-	var metrics counter
-	srv, err := newServer(w, &metrics)
+	ins, err := startInstances(w)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	running := slices.Clone(ins)
+	defer func() {
+		for _, in := range running {
+			in.srv.Close()
+		}
+	}()
+	names := map[string]string{}
+	var static []discovery.Instance
+	for _, in := range ins {
+		names[in.addr] = in.name
+		static = append(static, discovery.Instance{Addr: in.addr})
+	}
+
+	bctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	bal, err := discovery.NewBalancer(bctx, discovery.NewStatic(static...), "Echo", discovery.WithPolicy(discovery.RoundRobin()))
 	if err != nil {
 		return err
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	defer bal.Close()
+	breakers := circuitbreaker.NewGroup[thrift.Struct](func(ctx context.Context, _ *volo.Call) string {
+		in, _ := discovery.InstanceFromContext(ctx)
+		return names[in.Addr]
+	}, circuitbreaker.WithIdleTimeout(0))
 
 	c, err := client.New("Echo",
-		client.WithAddress(ln.Addr().String()),
 		client.WithMiddleware(clientLog(w), motore.Timeout[*volo.Call, thrift.Struct](timeout)),
+		client.WithBalancer(bal),
+		client.WithInstanceMiddleware(attemptLog(w, names), breakers),
 	)
 	if err != nil {
-		srv.Close()
 		return err
 	}
 	defer c.Close()
 
-	fmt.Fprintf(w, "server stack: %s\n", srv.Describe())
+	fmt.Fprintf(w, "server stack: %s\n", ins[0].srv.Describe())
 	fmt.Fprintf(w, "client stack: %s\n", c.Describe())
-	fmt.Fprintln(w, "calls (tenant=acme travels as persistent metainfo):")
+	fmt.Fprintln(w, "calls to instances a and b (tenant=acme travels as persistent metainfo):")
 	ctx := metainfo.WithPersistentValue(context.Background(), "tenant", "acme")
-	for _, msg := range []string{"hello", "", "panic", "slow", "volo"} {
+	call := func(msg string) error {
 		var res thrifttest.EchoResult
 		ctx := metainfo.WithBackwardValues(ctx)
 		err := c.Call(ctx, "echo", &thrifttest.EchoArgs{Msg: msg}, &res)
@@ -217,21 +328,38 @@ func run(out io.Writer, timeout time.Duration) error {
 		var ae *thrift.ApplicationException
 		switch {
 		case err == nil, errors.As(err, &be), errors.As(err, &ae), errors.Is(err, motore.ErrTimeout), errors.Is(err, volo.ErrTimeout):
-		default:
-			srv.Close()
-			return fmt.Errorf("unexpected error for %q: %w", msg, err)
+			return nil
+		}
+		return fmt.Errorf("unexpected error for %q: %w", msg, err)
+	}
+	for _, msg := range []string{"hello", "", "panic", "slow", "volo"} {
+		if err := call(msg); err != nil {
+			return err
 		}
 	}
-	// Shutdown waits for the slow call's handler, so the counts are final.
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	// Shutdown waits for the slow call's handler, so b's counts are final.
+	fmt.Fprintln(w, "instance b stops; the balancer still lists it:")
+	if err := ins[1].stop(); err != nil {
 		return err
 	}
-	if err := <-served; !errors.Is(err, volo.ErrServerClosed) {
+	running = running[:1]
+	for _, msg := range []string{"again", "still"} {
+		if err := call(msg); err != nil {
+			return err
+		}
+	}
+	if err := ins[0].stop(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "server metrics: %d calls, %d failures\n", metrics.calls.Load(), metrics.failures.Load())
+	running = nil
+
+	fmt.Fprintln(w, "client breakers, per instance:")
+	for _, s := range breakers.Snapshots() {
+		fmt.Fprintf(w, "  %s: %s, %d succeeded, %d failed, %d ignored\n", s.Key, s.State, s.Counts.Successes, s.Counts.Failures, s.Counts.Ignored)
+	}
+	for _, in := range ins {
+		fmt.Fprintf(w, "server %s metrics: %d calls, %d failures\n", in.name, in.metrics.calls.Load(), in.metrics.failures.Load())
+	}
 	return nil
 }
 
@@ -249,7 +377,7 @@ func standalone(w io.Writer, addr string) error {
 // serveUntil serves Echo on ln until ctx ends, then shuts down gracefully.
 func serveUntil(ctx context.Context, w io.Writer, ln net.Listener) error {
 	var metrics counter
-	srv, err := newServer(w, &metrics)
+	srv, err := newServer(w, "volo-demo", &metrics)
 	if err != nil {
 		ln.Close()
 		return err
