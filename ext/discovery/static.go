@@ -9,7 +9,9 @@ import (
 
 // Static is a Discoverer that serves one list of instances for every
 // target. The list can be replaced at run time with Set, and watchers see
-// the change. The zero value is not usable; call NewStatic.
+// the change. It is also a Registry within one process: Register adds an
+// instance and Deregister removes it, whatever the service name, as targets
+// are ignored too. The zero value is not usable; call NewStatic.
 type Static struct {
 	mu        sync.Mutex
 	instances []Instance
@@ -27,10 +29,35 @@ func NewStatic(instances ...Instance) *Static {
 func (s *Static) Set(instances ...Instance) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.instances = slices.Clone(instances)
+	s.setLocked(slices.Clone(instances))
+}
+
+// setLocked replaces the list, which the caller no longer uses, and wakes
+// the watchers.
+func (s *Static) setLocked(instances []Instance) {
+	s.instances = instances
 	s.version++
 	close(s.changed)
 	s.changed = make(chan struct{})
+}
+
+// Register adds inst to the list, replacing an instance with the same
+// address. The service name is ignored.
+func (s *Static) Register(_ context.Context, _ string, inst Instance) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := slices.DeleteFunc(slices.Clone(s.instances), func(in Instance) bool { return in.Addr == inst.Addr })
+	s.setLocked(append(next, inst))
+	return nil
+}
+
+// Deregister removes the instance with inst's address from the list, if it
+// is there. The service name is ignored.
+func (s *Static) Deregister(_ context.Context, _ string, inst Instance) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.setLocked(slices.DeleteFunc(slices.Clone(s.instances), func(in Instance) bool { return in.Addr == inst.Addr }))
+	return nil
 }
 
 // Resolve returns the current list, whatever the target.

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/govolo/volo/ext/discovery"
 	"github.com/govolo/volo/metainfo"
 	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/frame"
@@ -25,6 +26,9 @@ type config struct {
 	maxFrame     int
 	codec        *metainfo.Codec
 	logger       *slog.Logger
+	registry     discovery.Registry
+	regService   string
+	regInstance  discovery.Instance
 }
 
 // Defaults of the options.
@@ -128,4 +132,21 @@ func WithCodec(codec *metainfo.Codec) Option {
 // Default: slog.Default().
 func WithLogger(l *slog.Logger) Option {
 	return optionFunc(func(c *config) { c.logger = l })
+}
+
+// WithRegistry makes the server known to callers through reg: each Serve
+// registers inst under service before it accepts connections, and Shutdown
+// and Close deregister it as soon as they stop accepting, before the calls
+// in flight are drained, so that balancers stop picking the server while it
+// finishes them (a client that picks it meanwhile cannot connect, and a
+// volo client with a balancer retries such a call elsewhere). An empty
+// inst.Addr takes the listener's address, which must then be one peers can
+// dial: a listener on 0.0.0.0 or [::] makes Serve fail with
+// [ErrUnregistrableAddr]. A failed registration makes Serve close the
+// listener and return the error; a failed deregistration is logged.
+// Default: no registry.
+func WithRegistry(reg discovery.Registry, service string, inst discovery.Instance) Option {
+	return optionFunc(func(c *config) {
+		c.registry, c.regService, c.regInstance = reg, service, inst
+	})
 }

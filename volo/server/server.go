@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/govolo/volo/ext/discovery"
 	"github.com/govolo/volo/motore"
 	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/thrift"
@@ -17,6 +18,14 @@ import (
 // errShutdownDeadline is the cause of the handlers' contexts when a
 // graceful shutdown runs out of time.
 var errShutdownDeadline = errors.New("volo: server shut down before the call finished")
+
+// ErrUnregistrableAddr is returned by Serve when the server has a registry
+// (WithRegistry) and no address of its own to register, and the listener's
+// address is not one peers can dial (0.0.0.0 or [::]).
+var ErrUnregistrableAddr = errors.New("volo: listener address cannot be registered")
+
+// registryTimeout bounds one registration, and a deregistration by Close.
+const registryTimeout = 10 * time.Second
 
 // abortWriteTimeout bounds writing the exceptions of calls cut off by a
 // shutdown deadline, so that a peer that does not read cannot hold
@@ -34,12 +43,13 @@ type Server struct {
 	services map[string]*method // "service.method"
 	methods  map[string]*method // "method", first registered service wins
 
-	mu        sync.Mutex
-	listeners map[net.Listener]struct{}
-	conns     map[*conn]struct{}
-	closing   atomic.Bool    // set under mu, read without it
-	aborting  atomic.Bool    // Close, or a shutdown's deadline passed: writes get abortWriteTimeout
-	wg        sync.WaitGroup // Serve loops, connections, handlers
+	mu         sync.Mutex
+	listeners  map[net.Listener]struct{}
+	conns      map[*conn]struct{}
+	registered []discovery.Instance // what Serve registered, to deregister
+	closing    atomic.Bool          // set under mu, read without it
+	aborting   atomic.Bool          // Close, or a shutdown's deadline passed: writes get abortWriteTimeout
+	wg         sync.WaitGroup       // Serve loops, connections, handlers
 
 	baseCtx context.Context
 	cancel  context.CancelCauseFunc
@@ -136,6 +146,15 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
+	if s.cfg.registry != nil {
+		if err := s.register(ln); err != nil {
+			s.mu.Lock()
+			delete(s.listeners, ln)
+			s.mu.Unlock()
+			ln.Close()
+			return err
+		}
+	}
 
 	var backoff time.Duration
 	for {
@@ -156,6 +175,52 @@ func (s *Server) Serve(ln net.Listener) error {
 		}
 		backoff = 0
 		s.add(nc)
+	}
+}
+
+// register makes the server known through the registry, at the
+// configured address or ln's.
+func (s *Server) register(ln net.Listener) error {
+	inst := s.cfg.regInstance
+	if inst.Addr == "" {
+		if a, ok := ln.Addr().(*net.TCPAddr); ok && (a.IP == nil || a.IP.IsUnspecified()) {
+			return fmt.Errorf("%w: %s; give the instance's address in WithRegistry", ErrUnregistrableAddr, a)
+		}
+		inst.Addr = ln.Addr().String()
+	}
+	ctx, cancel := context.WithTimeout(s.baseCtx, registryTimeout)
+	defer cancel()
+	if err := s.cfg.registry.Register(ctx, s.cfg.regService, inst); err != nil {
+		return fmt.Errorf("volo: register %s at %s: %w", s.cfg.regService, inst.Addr, err)
+	}
+	s.mu.Lock()
+	closing := s.closing.Load()
+	if !closing {
+		s.registered = append(s.registered, inst)
+	}
+	s.mu.Unlock()
+	if closing {
+		// Shutdown began while registering: take it back at once.
+		s.deregisterOne(ctx, inst)
+		return volo.ErrServerClosed
+	}
+	return nil
+}
+
+// deregister takes back every registration, within ctx.
+func (s *Server) deregister(ctx context.Context) {
+	s.mu.Lock()
+	regs := s.registered
+	s.registered = nil
+	s.mu.Unlock()
+	for _, inst := range regs {
+		s.deregisterOne(ctx, inst)
+	}
+}
+
+func (s *Server) deregisterOne(ctx context.Context, inst discovery.Instance) {
+	if err := s.cfg.registry.Deregister(ctx, s.cfg.regService, inst); err != nil {
+		s.cfg.logger.Warn("volo: deregister failed", "service", s.cfg.regService, "addr", inst.Addr, "err", err)
 	}
 }
 
@@ -181,8 +246,9 @@ func (s *Server) remove(c *conn) {
 
 func (s *Server) isClosing() bool { return s.closing.Load() }
 
-// Shutdown stops the server gracefully: it stops accepting, stops reading
-// new requests, lets the calls in flight finish and send their replies
+// Shutdown stops the server gracefully: it stops accepting, deregisters
+// from the registry (WithRegistry), stops reading new requests, lets the
+// calls in flight finish and send their replies
 // (marked with TTHeader's "crrst" key, so that pooled clients drop the
 // connection), then closes every connection. If ctx ends first, the
 // handlers' contexts are cancelled (their cause says the server shut
@@ -194,6 +260,7 @@ func (s *Server) isClosing() bool { return s.closing.Load() }
 // it returns.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.beginClose()
+	s.deregister(ctx)
 	done := make(chan struct{})
 	go func() {
 		s.wg.Wait()
@@ -220,6 +287,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // started has ended (a handler that ignores its context holds it).
 func (s *Server) Close() error {
 	s.beginClose()
+	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
+	s.deregister(ctx)
+	cancel()
 	s.aborting.Store(true)
 	s.cancel(volo.ErrServerClosed)
 	s.closeConns()
