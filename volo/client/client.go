@@ -214,15 +214,44 @@ func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, e
 func (t *transport) roundTrip(ctx context.Context, pc *pconn, call *volo.Call, deadline time.Time, hasDeadline bool) (keep bool, err error) {
 	pc.seq++
 	seq := pc.seq
-	var h *frame.Header
+	buf := frame.GetBuffer()
+	defer buf.Free()
+	if buf.B, err = t.appendRequest(ctx, buf.B, &pc.header, pc.info, call, seq, deadline, hasDeadline); err != nil {
+		return true, err
+	}
+	pc.nc.SetDeadline(t.ioDeadline(deadline, hasDeadline))
+	if ctx.Done() != nil {
+		// A cancellation without a deadline must still interrupt the
+		// read.
+		stop := context.AfterFunc(ctx, func() { pc.nc.SetDeadline(time.Unix(1, 0)) })
+		defer stop()
+	}
+	if _, err = pc.nc.Write(buf.B); err != nil {
+		return false, t.ioError(ctx, "writing the request", err)
+	}
+	if call.Oneway {
+		return true, nil
+	}
+	var f frame.Frame
+	if err := pc.fr.Next(&f); err != nil {
+		return false, t.ioError(ctx, "reading the reply", err)
+	}
+	pc.d.Reset(f.Payload)
+	reset, broken, err := t.decodeReply(ctx, pc.d, &f, call, seq, deadline, hasDeadline)
+	return !reset && !broken, err
+}
+
+// appendRequest appends call's request frame, with sequence id seq, to b.
+// For TTHeader it fills h and info (cleared first), which the caller
+// provides so that they can be reused.
+func (t *transport) appendRequest(ctx context.Context, b []byte, h *frame.Header, info map[string]string, call *volo.Call, seq int32, deadline time.Time, hasDeadline bool) ([]byte, error) {
+	var hp *frame.Header
 	if t.cfg.framing == frame.TTHeader || t.cfg.framing == frame.TTHeaderFramed {
-		info := pc.info
 		clear(info)
 		info[frame.KeyIDLServiceName] = call.Service
 		if err := t.cfg.codec.ToMap(ctx, info); err != nil {
-			return true, err
+			return b, err
 		}
-		h = &pc.header
 		*h = frame.Header{
 			SeqID:       seq,
 			FromService: t.cfg.from,
@@ -236,54 +265,46 @@ func (t *transport) roundTrip(ctx context.Context, pc *pconn, call *volo.Call, d
 			h.RPCTimeout = (time.Until(deadline) + time.Millisecond - 1).Truncate(time.Millisecond)
 			h.RPCTimeout = max(h.RPCTimeout, time.Millisecond)
 		}
+		hp = h
 	}
 	typ := thrift.Call
 	if call.Oneway {
 		typ = thrift.Oneway
 	}
-	buf := frame.GetBuffer()
-	buf.B, err = frame.AppendMessage(buf.B, t.cfg.framing, h, call.Method, typ, seq, call.Args)
+	out, err := frame.AppendMessage(b, t.cfg.framing, hp, call.Method, typ, seq, call.Args)
 	if err != nil {
-		buf.Free()
-		return true, fmt.Errorf("volo: cannot encode the request: %w", err)
+		return b, fmt.Errorf("volo: cannot encode the request: %w", err)
 	}
+	return out, nil
+}
 
-	ioDeadline := deadline
+// ioDeadline is the deadline for a call's reads and writes: the call's, or
+// the read-write timeout from now when that is earlier.
+func (t *transport) ioDeadline(deadline time.Time, hasDeadline bool) time.Time {
 	if rw := time.Now().Add(t.cfg.rwTimeout); t.cfg.rwTimeout > 0 && (!hasDeadline || rw.Before(deadline)) {
-		ioDeadline = rw
-	} else if !hasDeadline {
-		ioDeadline = time.Time{}
+		return rw
 	}
-	pc.nc.SetDeadline(ioDeadline)
-	if ctx.Done() != nil {
-		// A cancellation without a deadline must still interrupt the
-		// read.
-		stop := context.AfterFunc(ctx, func() { pc.nc.SetDeadline(time.Unix(1, 0)) })
-		defer stop()
+	if !hasDeadline {
+		return time.Time{}
 	}
-	_, err = pc.nc.Write(buf.B)
-	buf.Free()
-	if err != nil {
-		return false, t.ioError(ctx, "writing the request", err)
-	}
-	if call.Oneway {
-		return true, nil
-	}
-	var f frame.Frame
-	if err := pc.fr.Next(&f); err != nil {
-		return false, t.ioError(ctx, "reading the reply", err)
-	}
-	pc.d.Reset(f.Payload)
-	name, _, rseq, err := thrift.DecodeMessage(pc.d, call.Result)
+	return deadline
+}
+
+// decodeReply decodes the reply frame f, already loaded into d, to the
+// call with sequence id seq. reset says the server asked to drop the
+// connection (crrst); broken says the reply is not one to this call, so the
+// stream cannot be trusted.
+func (t *transport) decodeReply(ctx context.Context, d *thrift.Decoder, f *frame.Frame, call *volo.Call, seq int32, deadline time.Time, hasDeadline bool) (reset, broken bool, err error) {
+	name, _, rseq, err := thrift.DecodeMessage(d, call.Result)
 	var ae *thrift.ApplicationException
 	switch {
 	case errors.As(err, &ae):
 	case err != nil:
-		return false, fmt.Errorf("%w: decoding the reply to %s: %w", volo.ErrProtocol, call.Method, err)
+		return false, true, fmt.Errorf("%w: decoding the reply to %s: %w", volo.ErrProtocol, call.Method, err)
 	case rseq != seq || name != call.Method:
-		return false, fmt.Errorf("%w: reply %s#%d to call %s#%d", volo.ErrProtocol, name, rseq, call.Method, seq)
+		return false, true, fmt.Errorf("%w: reply %s#%d to call %s#%d", volo.ErrProtocol, name, rseq, call.Method, seq)
 	}
-	keep = f.Header.StrInfo[frame.KeyConnReset] == ""
+	reset = f.Header.StrInfo[frame.KeyConnReset] != ""
 	if len(f.Header.StrInfo) > 0 {
 		if be := biz.FromMap(f.Header.StrInfo); be != nil && err == nil {
 			err = be
@@ -303,7 +324,7 @@ func (t *transport) roundTrip(ctx context.Context, pc *pconn, call *volo.Call, d
 		// time, whatever the reply says.
 		err = fmt.Errorf("%w: %w", volo.ErrTimeout, err)
 	}
-	return keep, err
+	return reset, false, err
 }
 
 // ioError classifies a failed read or write.
