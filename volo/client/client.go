@@ -30,7 +30,7 @@ type Client struct {
 // the transport. It fails only if the stack cannot be built, with a
 // *motore.BuildError.
 func New(service string, opts ...Option) (*Client, error) {
-	t := &transport{cfg: newConfig(opts), pools: make(map[string]*pool)}
+	t := &transport{cfg: newConfig(opts), pools: make(map[string]*pool), muxPools: make(map[string]*muxPool)}
 	mws := make([]volo.Middleware, 0, len(t.cfg.middleware)+1+len(t.cfg.perInstance))
 	mws = append(mws, t.cfg.middleware...)
 	if t.cfg.balancer != nil {
@@ -105,10 +105,13 @@ func (c *Client) Describe() string { return motore.Describe(c.stack) }
 // their calls end. Calls made after Close fail with volo.ErrClosed.
 func (c *Client) Close() error {
 	c.t.mu.Lock()
-	pools := c.t.pools
-	c.t.pools, c.t.closed = nil, true
+	pools, muxPools := c.t.pools, c.t.muxPools
+	c.t.pools, c.t.muxPools, c.t.closed = nil, nil, true
 	c.t.mu.Unlock()
 	for _, p := range pools {
+		p.close()
+	}
+	for _, p := range muxPools {
 		p.close()
 	}
 	return nil
@@ -126,10 +129,11 @@ func (notSent) Is(target error) bool { return target == discovery.ErrConnection 
 
 // transport is the bottom of a client's stack.
 type transport struct {
-	cfg    config
-	mu     sync.Mutex
-	pools  map[string]*pool
-	closed bool
+	cfg      config
+	mu       sync.Mutex
+	pools    map[string]*pool
+	muxPools map[string]*muxPool
+	closed   bool
 }
 
 // Describe names the transport in stack descriptions.
@@ -180,21 +184,21 @@ func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, e
 			deadline, hasDeadline = d, true
 		}
 	}
+	if t.cfg.muxConns > 0 {
+		return t.callMux(ctx, addr, call, deadline, hasDeadline)
+	}
+	var dl time.Time
+	if hasDeadline {
+		dl = deadline
+	}
 	p, err := t.pool(addr)
 	if err != nil {
 		return nil, err
 	}
 	pc := p.get(&t.cfg)
 	if pc == nil {
-		var dl time.Time
-		if hasDeadline {
-			dl = deadline
-		}
 		if pc, err = dial(ctx, &t.cfg, addr, dl); err != nil {
-			if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-				return nil, fmt.Errorf("%w: connecting to %s: %w: %w", volo.ErrTimeout, addr, errNotSent, err)
-			}
-			return nil, fmt.Errorf("%w: connecting to %s: %w: %w", volo.ErrConnection, addr, errNotSent, err)
+			return nil, dialError(ctx, addr, err)
 		}
 	}
 	keep, err := t.roundTrip(ctx, pc, call, deadline, hasDeadline)
@@ -207,6 +211,62 @@ func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, e
 		return nil, err
 	}
 	return call.Result, nil
+}
+
+// dialError classifies a failure to connect: the request was not sent.
+func dialError(ctx context.Context, addr string, err error) error {
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		return fmt.Errorf("%w: connecting to %s: %w: %w", volo.ErrTimeout, addr, errNotSent, err)
+	}
+	return fmt.Errorf("%w: connecting to %s: %w: %w", volo.ErrConnection, addr, errNotSent, err)
+}
+
+// callMux sends call on a multiplexed connection to addr. A connection that
+// dies or drains before the call is sent on it is replaced, a few times at
+// most.
+func (t *transport) callMux(ctx context.Context, addr string, call *volo.Call, deadline time.Time, hasDeadline bool) (thrift.Struct, error) {
+	mp, err := t.muxPool(addr)
+	if err != nil {
+		return nil, err
+	}
+	var dl time.Time
+	if hasDeadline {
+		dl = deadline
+	}
+	for range 3 {
+		mc, err := mp.get(ctx, t, addr, t.cfg.muxConns, dl)
+		switch {
+		case errors.Is(err, volo.ErrClosed):
+			return nil, err
+		case err != nil:
+			// The dial failed, or ctx ended while another call's dial ran.
+			return nil, dialError(ctx, addr, err)
+		}
+		err = mc.roundTrip(ctx, call, deadline, hasDeadline)
+		if err == errUnusable {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return call.Result, nil
+	}
+	return nil, fmt.Errorf("%w: %s: %w: %w", volo.ErrConnection, addr, errNotSent, errUnusable)
+}
+
+// muxPool returns the multiplexed connections to addr.
+func (t *transport) muxPool(addr string) (*muxPool, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return nil, volo.ErrClosed
+	}
+	p := t.muxPools[addr]
+	if p == nil {
+		p = &muxPool{}
+		t.muxPools[addr] = p
+	}
+	return p, nil
 }
 
 // roundTrip writes the request and reads the reply on pc. keep says

@@ -32,6 +32,7 @@ type config struct {
 	rpcTimeout     time.Duration
 	rwTimeout      time.Duration
 	maxIdle        int
+	muxConns       int
 	idleTimeout    time.Duration
 	maxFrame       int
 	middleware     []volo.Middleware
@@ -116,6 +117,21 @@ func WithReadWriteTimeout(d time.Duration) Option {
 // [DefaultMaxIdle]; zero keeps none, so every call dials.
 func WithMaxIdle(n int) Option {
 	return optionFunc(func(c *config) { c.maxIdle = max(n, 0) })
+}
+
+// WithMultiplexing sends many calls at once over each of conns
+// connections per address, instead of one call per pooled connection: each
+// request carries its own sequence id and replies are matched to calls in
+// whatever order they come, so a slow call holds up no other. The server
+// must answer by sequence id, as volo's and Kitex's do (a server that
+// answers in order, like Apache Thrift's simple servers, works too, without
+// the concurrency). A call that gives up drops its reply when it comes; a
+// connection that fails fails the calls waiting on it, and one the server
+// asks to drop (crrst) takes no new calls and closes once its last reply is
+// in. [WithMaxIdle] and [WithMaxIdleTimeout] do not apply. Default: 0, no
+// multiplexing; below 0 is taken as 0.
+func WithMultiplexing(conns int) Option {
+	return optionFunc(func(c *config) { c.muxConns = max(conns, 0) })
 }
 
 // WithMaxIdleTimeout drops a pooled connection idle for longer than d

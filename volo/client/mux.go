@@ -1,0 +1,319 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/frame"
+	"github.com/govolo/volo/volo/thrift"
+)
+
+// errUnusable says a multiplexed connection died or began draining before
+// a call could be sent on it: the call was not sent, so another connection
+// may carry it.
+var errUnusable = errors.New("volo: multiplexed connection unusable")
+
+// errDrained is why a multiplexed connection is closed after the server
+// asked to drop it and its last call ended.
+var errDrained = errors.New("volo: connection drained")
+
+// muxConn is one connection that carries many calls at once: each request
+// has its own sequence id, and a reader goroutine hands each reply, in
+// whatever order it comes, to the call waiting for its id.
+type muxConn struct {
+	t  *transport
+	nc net.Conn
+	fr *frame.Reader
+	d  *thrift.Decoder // the reader goroutine's
+
+	wmu sync.Mutex // one request written at a time
+
+	mu       sync.Mutex
+	seq      int32
+	pending  map[int32]*muxCall
+	err      error // why the connection is done; no call is sent once set
+	draining bool  // the server asked to drop it: no new calls
+	done     chan struct{}
+}
+
+// muxCall is one call waiting on a muxConn for its reply.
+type muxCall struct {
+	ctx         context.Context
+	call        *volo.Call
+	deadline    time.Time
+	hasDeadline bool
+	// reply gets the call's outcome exactly once, from whoever removed
+	// the call from pending: the reader, or a failure of the connection.
+	reply chan error
+}
+
+// muxState is what one request needs while it is encoded.
+type muxState struct {
+	header frame.Header
+	info   map[string]string
+}
+
+var muxStates = sync.Pool{New: func() any { return &muxState{info: make(map[string]string)} }}
+
+func dialMux(ctx context.Context, t *transport, addr string, deadline time.Time) (*muxConn, error) {
+	pc, err := dial(ctx, &t.cfg, addr, deadline)
+	if err != nil {
+		return nil, err
+	}
+	c := &muxConn{
+		t:       t,
+		nc:      pc.nc,
+		fr:      pc.fr,
+		d:       pc.d,
+		pending: make(map[int32]*muxCall),
+		done:    make(chan struct{}),
+	}
+	go c.read()
+	return c, nil
+}
+
+// usable reports whether new calls may be sent on c.
+func (c *muxConn) usable() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err == nil && !c.draining
+}
+
+// roundTrip sends call on c and waits for its reply. It returns
+// errUnusable, having sent nothing, if c can take no more calls.
+func (c *muxConn) roundTrip(ctx context.Context, call *volo.Call, deadline time.Time, hasDeadline bool) error {
+	m := &muxCall{ctx: ctx, call: call, deadline: deadline, hasDeadline: hasDeadline}
+	c.mu.Lock()
+	if c.err != nil || c.draining {
+		c.mu.Unlock()
+		return errUnusable
+	}
+	c.seq++
+	seq := c.seq
+	if !call.Oneway {
+		m.reply = make(chan error, 1)
+		c.pending[seq] = m
+	}
+	c.mu.Unlock()
+
+	t := c.t
+	st := muxStates.Get().(*muxState)
+	buf := frame.GetBuffer()
+	var err error
+	buf.B, err = t.appendRequest(ctx, buf.B, &st.header, st.info, call, seq, deadline, hasDeadline)
+	st.header = frame.Header{}
+	muxStates.Put(st)
+	if err != nil {
+		buf.Free()
+		c.forget(seq)
+		return err
+	}
+	ioDeadline := t.ioDeadline(deadline, hasDeadline)
+	c.wmu.Lock()
+	c.nc.SetWriteDeadline(ioDeadline)
+	_, err = c.nc.Write(buf.B)
+	c.wmu.Unlock()
+	buf.Free()
+	if err != nil {
+		// A request cut short leaves the stream unusable for every call.
+		c.fail(err)
+		if call.Oneway {
+			return t.ioError(ctx, "writing the request", err)
+		}
+		return <-m.reply
+	}
+	if call.Oneway {
+		return nil
+	}
+
+	var expired <-chan time.Time
+	if !ioDeadline.IsZero() {
+		tm := time.NewTimer(time.Until(ioDeadline))
+		defer tm.Stop()
+		expired = tm.C
+	}
+	select {
+	case err := <-m.reply:
+		return err
+	case <-ctx.Done():
+		return c.abandon(seq, m, t.ioError(ctx, "waiting for the reply", context.Cause(ctx)))
+	case <-expired:
+		return c.abandon(seq, m, t.ioError(ctx, "waiting for the reply", os.ErrDeadlineExceeded))
+	}
+}
+
+// abandon gives up waiting for seq's reply with err, unless the reply is
+// already being delivered: then it waits for it, which takes no longer
+// than decoding it.
+func (c *muxConn) abandon(seq int32, m *muxCall, err error) error {
+	c.mu.Lock()
+	if c.pending[seq] == m {
+		delete(c.pending, seq)
+		c.closeIfDrainedLocked()
+		c.mu.Unlock()
+		return err
+	}
+	c.mu.Unlock()
+	return <-m.reply
+}
+
+// forget drops seq, whose request was never sent.
+func (c *muxConn) forget(seq int32) {
+	c.mu.Lock()
+	delete(c.pending, seq)
+	c.closeIfDrainedLocked()
+	c.mu.Unlock()
+}
+
+// closeIfDrainedLocked closes a draining connection once no call waits on
+// it; the reader then ends.
+func (c *muxConn) closeIfDrainedLocked() {
+	if c.draining && c.err == nil && len(c.pending) == 0 {
+		c.err = errDrained
+		c.nc.Close()
+	}
+}
+
+// read delivers replies until the connection fails or is closed.
+func (c *muxConn) read() {
+	defer close(c.done)
+	var f frame.Frame
+	for {
+		if err := c.fr.Next(&f); err != nil {
+			c.fail(err)
+			return
+		}
+		c.d.Reset(f.Payload)
+		_, _, seq, err := c.d.ReadMessageBegin()
+		if err != nil {
+			// A reply that names no call cannot be routed, and the ones
+			// after it cannot be trusted.
+			c.fail(fmt.Errorf("%w: %w", frame.ErrMalformed, err))
+			return
+		}
+		reset := f.Header.StrInfo[frame.KeyConnReset] != ""
+		c.mu.Lock()
+		m := c.pending[seq]
+		delete(c.pending, seq)
+		if reset {
+			c.draining = true
+		}
+		c.mu.Unlock()
+		if m != nil {
+			c.d.Reset(f.Payload)
+			_, broken, err := c.t.decodeReply(m.ctx, c.d, &f, m.call, seq, m.deadline, m.hasDeadline)
+			m.reply <- err
+			if broken {
+				c.fail(err)
+				return
+			}
+		}
+		// m is nil for the late reply of a call that gave up: dropped.
+		c.mu.Lock()
+		c.closeIfDrainedLocked()
+		c.mu.Unlock()
+	}
+}
+
+// fail ends the connection for cause and fails every call waiting on it.
+func (c *muxConn) fail(cause error) {
+	c.mu.Lock()
+	if c.err == nil {
+		c.err = cause
+	}
+	cause = c.err
+	waiting := c.pending
+	c.pending = make(map[int32]*muxCall)
+	c.mu.Unlock()
+	c.nc.Close()
+	for _, m := range waiting {
+		if errors.Is(cause, volo.ErrClosed) {
+			m.reply <- fmt.Errorf("%w: the client closed while the call waited", volo.ErrClosed)
+			continue
+		}
+		m.reply <- c.t.ioError(m.ctx, "waiting for the reply", cause)
+	}
+}
+
+// muxPool keeps the multiplexed connections to one address.
+type muxPool struct {
+	mu      sync.Mutex
+	conns   []*muxConn
+	next    int
+	dialing chan struct{} // closed when the dial under way ends
+	closed  bool
+}
+
+// get returns a connection for a call: one of the live ones in turn, or a
+// new one while there are fewer than n. Only one dial to the address runs
+// at a time; calls that need it wait for it.
+func (p *muxPool) get(ctx context.Context, t *transport, addr string, n int, deadline time.Time) (*muxConn, error) {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, volo.ErrClosed
+		}
+		live := p.conns[:0]
+		for _, c := range p.conns {
+			if c.usable() {
+				live = append(live, c)
+			}
+		}
+		clear(p.conns[len(live):])
+		p.conns = live
+		if len(p.conns) > 0 && (len(p.conns) >= n || p.dialing != nil) {
+			c := p.conns[p.next%len(p.conns)]
+			p.next++
+			p.mu.Unlock()
+			return c, nil
+		}
+		if wait := p.dialing; wait != nil {
+			p.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, ctxError(ctx)
+			}
+		}
+		ready := make(chan struct{})
+		p.dialing = ready
+		p.mu.Unlock()
+
+		c, err := dialMux(ctx, t, addr, deadline)
+		p.mu.Lock()
+		p.dialing = nil
+		close(ready)
+		closed := p.closed
+		if err == nil && !closed {
+			p.conns = append(p.conns, c)
+		}
+		p.mu.Unlock()
+		if err == nil && closed {
+			// The client closed during the dial.
+			c.fail(volo.ErrClosed)
+			<-c.done
+			return nil, volo.ErrClosed
+		}
+		return c, err
+	}
+}
+
+// close closes every connection and waits for their readers to end.
+func (p *muxPool) close() {
+	p.mu.Lock()
+	conns := p.conns
+	p.conns, p.closed = nil, true
+	p.mu.Unlock()
+	for _, c := range conns {
+		c.fail(volo.ErrClosed)
+		<-c.done
+	}
+}
