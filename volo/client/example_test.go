@@ -128,3 +128,43 @@ func ExampleWithBalancer() {
 	// hi from 10.0.0.2:8888 <nil>
 	// hi from 10.0.0.1:8888 <nil>
 }
+
+// A client that sends its calls over one multiplexed connection: the three
+// calls run on the server at once, and the fast ones are answered while
+// the slow one still runs.
+func ExampleWithMultiplexing() {
+	ln := volotest.NewListener()
+	release := make(chan struct{})
+	srv, _ := server.New()
+	srv.RegisterService(volotest.EchoService, volotest.EchoFunc(func(_ context.Context, msg string) (string, error) {
+		if msg == "slow" {
+			<-release
+		}
+		return msg + " done", nil
+	}))
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	c, err := client.New("Echo", client.WithAddress("echo:8888"), client.WithDialer(ln.Dial), client.WithMultiplexing(1))
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	echo := volotest.EchoClient{C: c}
+
+	slow := make(chan string)
+	go func() {
+		answer, _ := echo.Echo(context.Background(), "slow")
+		slow <- answer
+	}()
+	for _, msg := range []string{"fast", "faster"} {
+		answer, err := echo.Echo(context.Background(), msg)
+		fmt.Println(answer, err)
+	}
+	close(release)
+	fmt.Println(<-slow)
+	// Output:
+	// fast done <nil>
+	// faster done <nil>
+	// slow done
+}
