@@ -29,6 +29,26 @@ func TestBuildReportsNilParts(t *testing.T) {
 			message: "motore: nil service",
 		},
 		{
+			name: "nil ServiceFunc inner",
+			build: func() (motore.Service[string, string], error) {
+				var h motore.ServiceFunc[string, string]
+				return motore.Build[string, string](h, trace("a"))
+			},
+			is:      motore.ErrNilService,
+			message: "motore: nil service",
+		},
+		{
+			name: "layer returns nil ServiceFunc",
+			build: func() (motore.Service[string, string], error) {
+				return motore.Build(inner, trace("a"), motore.LayerFunc[motore.Service[string, string], motore.Service[string, string]](
+					func(motore.Service[string, string]) motore.Service[string, string] {
+						return motore.ServiceFunc[string, string](nil)
+					}))
+			},
+			is:      motore.ErrNilService,
+			message: "layer 1",
+		},
+		{
 			name: "nil middleware",
 			build: func() (motore.Service[string, string], error) {
 				return motore.Build(inner, trace("a"), nil, trace("c"))
@@ -120,6 +140,11 @@ func TestDirectLayerPanicsAtBuildTime(t *testing.T) {
 		"nil map-response": func() { motore.MapResponse[string, string, string](nil).Layer(motore.ServiceFn(echo)) },
 		"nil and-then":     func() { motore.AndThen[string, string, string](nil).Layer(motore.ServiceFn(echo)) },
 		"nil middlewarefn": func() { motore.MiddlewareFunc[string, string](nil).Layer(motore.ServiceFn(echo)) },
+		"nil ServiceFunc":  func() { motore.Timeout[string, string](time.Second).Layer(motore.ServiceFunc[string, string](nil)) },
+		"nil func filter": func() {
+			motore.Filter[string](func(context.Context, string) error { return nil }).Layer(motore.ServiceFunc[string, string](nil))
+		},
+		"nil func chain": func() { motore.Chain(trace("a")).Layer(motore.ServiceFunc[string, string](nil)) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {

@@ -41,7 +41,7 @@ func (e *PanicError) Unwrap() error {
 // the process down. It costs nothing when there is no panic.
 func CatchPanic[Req, Resp any]() Middleware[Req, Resp] {
 	return LayerFunc[Service[Req, Resp], Service[Req, Resp]](func(next Service[Req, Resp]) Service[Req, Resp] {
-		if next == nil {
+		if isNil(next) {
 			buildPanic("catch-panic", ErrNilService)
 		}
 		return &catchPanic[Req, Resp]{next: next}

@@ -68,8 +68,18 @@ func catchBuild(err *error) {
 	panic(r)
 }
 
-// isNil reports whether v is a nil interface value; values of other types
-// are never nil here.
+// isNil reports whether v is a nil interface value or a nil [ServiceFunc],
+// which would fail on its first call; values of other types are never nil
+// here.
 func isNil[T any](v T) bool {
+	if f, ok := any(v).(nilFunc); ok {
+		return f.isNilFunc()
+	}
 	return any(v) == nil
+}
+
+// nilFunc is implemented by the function types of this package that can be
+// used as a service.
+type nilFunc interface {
+	isNilFunc() bool
 }

@@ -7,7 +7,7 @@ import "context"
 // not called. Resp comes first because it cannot be inferred: Filter[Resp](pred).
 func Filter[Resp, Req any](pred func(ctx context.Context, req Req) error) Middleware[Req, Resp] {
 	return LayerFunc[Service[Req, Resp], Service[Req, Resp]](func(next Service[Req, Resp]) Service[Req, Resp] {
-		checkFunc("filter", pred == nil, next == nil)
+		checkFunc("filter", pred == nil, isNil(next))
 		return &filter[Req, Resp]{pred: pred, next: next}
 	})
 }

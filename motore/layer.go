@@ -65,7 +65,7 @@ func newFuncService[Req, Resp any](name string, f MiddlewareFunc[Req, Resp], nex
 	if f == nil {
 		buildPanic(name, ErrNilFunc)
 	}
-	if next == nil {
+	if isNil(next) {
 		buildPanic(name, ErrNilService)
 	}
 	return &funcService[Req, Resp]{name: name, f: f, next: next}
@@ -93,7 +93,7 @@ func Identity[Req, Resp any]() Middleware[Req, Resp] {
 type identity[Req, Resp any] struct{}
 
 func (identity[Req, Resp]) Layer(inner Service[Req, Resp]) Service[Req, Resp] {
-	if inner == nil {
+	if isNil(inner) {
 		buildPanic("identity", ErrNilService)
 	}
 	return inner
@@ -137,7 +137,7 @@ func Chain[Req, Resp any](mws ...Middleware[Req, Resp]) Middleware[Req, Resp] {
 type chain[Req, Resp any] []Middleware[Req, Resp]
 
 func (c chain[Req, Resp]) Layer(inner Service[Req, Resp]) Service[Req, Resp] {
-	if inner == nil {
+	if isNil(inner) {
 		buildPanic("", ErrNilService)
 	}
 	for i := len(c) - 1; i >= 0; i-- {
@@ -160,7 +160,7 @@ func applyAt[Req, Resp any](i int, mw Middleware[Req, Resp], inner Service[Req, 
 		}
 	}()
 	out := mw.Layer(inner)
-	if out == nil {
+	if isNil(out) {
 		panic(&BuildError{Layer: describeLayer(mw), Index: i, Err: ErrNilService})
 	}
 	return out

@@ -7,7 +7,7 @@ import "context"
 // inferred: MapRequest[Resp](f).
 func MapRequest[Resp, In, Out any](f func(ctx context.Context, req In) Out) Layer[Service[Out, Resp], Service[In, Resp]] {
 	return LayerFunc[Service[Out, Resp], Service[In, Resp]](func(next Service[Out, Resp]) Service[In, Resp] {
-		checkFunc("map-request", f == nil, next == nil)
+		checkFunc("map-request", f == nil, isNil(next))
 		return &mapRequest[Resp, In, Out]{f: f, next: next}
 	})
 }
@@ -29,7 +29,7 @@ func (s *mapRequest[Resp, In, Out]) Unwrap() any      { return s.next }
 // inferred: MapResponse[Req](f).
 func MapResponse[Req, In, Out any](f func(ctx context.Context, resp In) Out) Layer[Service[Req, In], Service[Req, Out]] {
 	return LayerFunc[Service[Req, In], Service[Req, Out]](func(next Service[Req, In]) Service[Req, Out] {
-		checkFunc("map-response", f == nil, next == nil)
+		checkFunc("map-response", f == nil, isNil(next))
 		return &mapResponse[Req, In, Out]{f: f, next: next}
 	})
 }
@@ -55,7 +55,7 @@ func (s *mapResponse[Req, In, Out]) Unwrap() any      { return s.next }
 // response is passed through as the inner service returned it.
 func MapErr[Req, Resp any](f func(ctx context.Context, err error) error) Middleware[Req, Resp] {
 	return LayerFunc[Service[Req, Resp], Service[Req, Resp]](func(next Service[Req, Resp]) Service[Req, Resp] {
-		checkFunc("map-err", f == nil, next == nil)
+		checkFunc("map-err", f == nil, isNil(next))
 		return &mapErr[Req, Resp]{f: f, next: next}
 	})
 }
@@ -81,7 +81,7 @@ func (s *mapErr[Req, Resp]) Unwrap() any      { return s.next }
 // be inferred: AndThen[Req](f).
 func AndThen[Req, In, Out any](f func(ctx context.Context, resp In) (Out, error)) Layer[Service[Req, In], Service[Req, Out]] {
 	return LayerFunc[Service[Req, In], Service[Req, Out]](func(next Service[Req, In]) Service[Req, Out] {
-		checkFunc("and-then", f == nil, next == nil)
+		checkFunc("and-then", f == nil, isNil(next))
 		return &andThen[Req, In, Out]{f: f, next: next}
 	})
 }

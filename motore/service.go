@@ -22,6 +22,8 @@ func (f ServiceFunc[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error)
 	return f(ctx, req)
 }
 
+func (f ServiceFunc[Req, Resp]) isNilFunc() bool { return f == nil }
+
 // Describe names the service after the function it wraps, as the runtime
 // knows it: "main.echo" for a top-level function. A function literal gets a
 // name the compiler chooses ("main.main.func1"); for a stable name in stack

@@ -41,7 +41,7 @@ var errTimeoutCause = errors.New("motore: timeout layer deadline")
 // Timeout does not start a goroutine per call.
 func Timeout[Req, Resp any](d time.Duration) Middleware[Req, Resp] {
 	return LayerFunc[Service[Req, Resp], Service[Req, Resp]](func(next Service[Req, Resp]) Service[Req, Resp] {
-		if next == nil {
+		if isNil(next) {
 			buildPanic(fmt.Sprintf("timeout(%v)", d), ErrNilService)
 		}
 		if d <= 0 {
