@@ -145,6 +145,26 @@ func TestTimeoutPassesFastCallsAndParentErrors(t *testing.T) {
 	assert.NotErrorIs(t, err, motore.ErrTimeout)
 }
 
+// When an outer Timeout layer's deadline passes first, an inner one with a
+// longer deadline passes the error on instead of claiming the timeout.
+func TestNestedTimeoutBlamesTheLayerThatFired(t *testing.T) {
+	var innerErr error
+	perTry := motore.Timeout[string, string](time.Hour).Layer(motore.ServiceFn(func(ctx context.Context, _ string) (string, error) {
+		<-ctx.Done()
+		return "", ctx.Err()
+	}))
+	spy := motore.ServiceFn(func(ctx context.Context, req string) (string, error) {
+		_, innerErr = perTry.Call(ctx, req)
+		return "", innerErr
+	})
+	_, err := motore.Timeout[string, string](time.Millisecond).Layer(spy).Call(context.Background(), "")
+
+	assert.ErrorIs(t, innerErr, context.DeadlineExceeded)
+	assert.NotErrorIs(t, innerErr, motore.ErrTimeout, "the one-hour layer did not time out: %v", innerErr)
+	assert.ErrorIs(t, err, motore.ErrTimeout)
+	assert.EqualError(t, err, "motore: call timed out after 1ms: context deadline exceeded")
+}
+
 func TestTimeoutZeroIsNoLayer(t *testing.T) {
 	inner := motore.ServiceFn(echo)
 	svc := motore.Timeout[string, string](0).Layer(inner)

@@ -57,10 +57,12 @@ type timeout[Req, Resp any] struct {
 }
 
 func (s *timeout[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
-	ctx, cancel := context.WithTimeoutCause(ctx, s.d, errTimeoutCause)
+	tctx, cancel := context.WithTimeoutCause(ctx, s.d, errTimeoutCause)
 	defer cancel()
-	resp, err := s.next.Call(ctx, req)
-	if context.Cause(ctx) == errTimeoutCause {
+	resp, err := s.next.Call(tctx, req)
+	// An outer Timeout layer's deadline reaches tctx with the same cause;
+	// only when the caller's ctx lacks it did this layer's own timer fire.
+	if context.Cause(tctx) == errTimeoutCause && context.Cause(ctx) != errTimeoutCause {
 		var zero Resp
 		return zero, timedOut(s.d, err)
 	}
