@@ -53,6 +53,11 @@ type muxCall struct {
 	reply chan error
 }
 
+// muxCalls recycles muxCalls with their channels. A muxCall goes back
+// only once nobody can send on its channel any more: it left pending, and
+// whatever was sent has been received.
+var muxCalls = sync.Pool{New: func() any { return &muxCall{reply: make(chan error, 1)} }}
+
 // muxState is what one request needs while it is encoded.
 type muxState struct {
 	header frame.Header
@@ -88,7 +93,12 @@ func (c *muxConn) usable() bool {
 // roundTrip sends call on c and waits for its reply. It returns
 // errUnusable, having sent nothing, if c can take no more calls.
 func (c *muxConn) roundTrip(ctx context.Context, call *volo.Call, deadline time.Time, hasDeadline bool) error {
-	m := &muxCall{ctx: ctx, call: call, deadline: deadline, hasDeadline: hasDeadline}
+	m := muxCalls.Get().(*muxCall)
+	m.ctx, m.call, m.deadline, m.hasDeadline = ctx, call, deadline, hasDeadline
+	defer func() {
+		m.ctx, m.call = nil, nil
+		muxCalls.Put(m)
+	}()
 	c.mu.Lock()
 	if c.err != nil || c.draining {
 		c.mu.Unlock()
@@ -97,7 +107,6 @@ func (c *muxConn) roundTrip(ctx context.Context, call *volo.Call, deadline time.
 	c.seq++
 	seq := c.seq
 	if !call.Oneway {
-		m.reply = make(chan error, 1)
 		c.pending[seq] = m
 	}
 	c.mu.Unlock()
@@ -111,7 +120,9 @@ func (c *muxConn) roundTrip(ctx context.Context, call *volo.Call, deadline time.
 	muxStates.Put(st)
 	if err != nil {
 		buf.Free()
-		c.forget(seq)
+		if !call.Oneway {
+			_ = c.abandon(seq, m, err)
+		}
 		return err
 	}
 	ioDeadline := t.ioDeadline(deadline, hasDeadline)
@@ -163,14 +174,6 @@ func (c *muxConn) abandon(seq int32, m *muxCall, err error) error {
 	return <-m.reply
 }
 
-// forget drops seq, whose request was never sent.
-func (c *muxConn) forget(seq int32) {
-	c.mu.Lock()
-	delete(c.pending, seq)
-	c.closeIfDrainedLocked()
-	c.mu.Unlock()
-}
-
 // closeIfDrainedLocked closes a draining connection once no call waits on
 // it; the reader then ends.
 func (c *muxConn) closeIfDrainedLocked() {
@@ -189,8 +192,7 @@ func (c *muxConn) read() {
 			c.fail(err)
 			return
 		}
-		c.d.Reset(f.Payload)
-		_, _, seq, err := c.d.ReadMessageBegin()
+		seq, err := replySeq(&f, c.d)
 		if err != nil {
 			// A reply that names no call cannot be routed, and the ones
 			// after it cannot be trusted.
@@ -219,6 +221,17 @@ func (c *muxConn) read() {
 		c.closeIfDrainedLocked()
 		c.mu.Unlock()
 	}
+}
+
+// replySeq returns the sequence id of the reply in f: TTHeader's, which
+// the reply's message repeats (decodeReply checks it), or the message's.
+func replySeq(f *frame.Frame, d *thrift.Decoder) (int32, error) {
+	if f.Framing == frame.TTHeader || f.Framing == frame.TTHeaderFramed {
+		return f.Header.SeqID, nil
+	}
+	d.Reset(f.Payload)
+	_, _, seq, err := d.ReadMessageBegin()
+	return seq, err
 }
 
 // fail ends the connection for cause and fails every call waiting on it.
