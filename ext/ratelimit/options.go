@@ -64,7 +64,9 @@ func newConfig(opts []Option) *config {
 // comes before the context's deadline and within maxWait; otherwise it is
 // rejected at once, without waiting in vain. A maxWait of zero or less bounds
 // the wait by the context alone. A call whose context ends while it waits gets
-// the context's error and gives its token back.
+// the context's error and gives its token back. A bucket whose token never
+// comes (a rate of zero or less, or one too low for a time.Duration to
+// reach the next token) rejects at once, with no RetryAfter hint.
 //
 // Default: no waiting; a call finding the bucket empty is rejected.
 func WithWait(maxWait time.Duration) Option {

@@ -80,12 +80,20 @@ func (c *config) refuse(ctx context.Context, lim *rate.Limiter, now time.Time, n
 	if !c.wait {
 		return c.reject(ctx, LimitedError{Limiter: name, Key: key, RetryAfter: untilToken(lim, now)})
 	}
-	r := c.reserve(lim)
-	now = time.Now()
+	r, at := c.reserve(lim)
 	if !r.OK() {
 		// The burst is below one token: no wait will help.
 		return c.reject(ctx, LimitedError{Limiter: name, Key: key})
 	}
+	if r.DelayFrom(at) == rate.InfDuration {
+		// The rate is zero or less, or so low that the token is further
+		// away than a time.Duration reaches: it never comes, and waiting
+		// for it would block until the context ends, forever without a
+		// deadline.
+		c.cancel(r)
+		return c.reject(ctx, LimitedError{Limiter: name, Key: key})
+	}
+	now = time.Now()
 	delay := r.DelayFrom(now)
 	if delay == 0 {
 		return nil
@@ -118,11 +126,13 @@ func (c *config) refuse(ctx context.Context, lim *rate.Limiter, now time.Time, n
 // clock back, so the time in between is counted twice (golang/go#65508).
 // With tokens reserved ahead, as waiting callers do, that would admit more
 // than the rate; this lock keeps the readings in order for the callers of
-// this layer. It is taken only on the waiting path.
-func (c *config) reserve(lim *rate.Limiter) *rate.Reservation {
+// this layer. It is taken only on the waiting path. It returns the time
+// the token was reserved at, too.
+func (c *config) reserve(lim *rate.Limiter) (*rate.Reservation, time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return lim.ReserveN(time.Now(), 1)
+	now := time.Now()
+	return lim.ReserveN(now, 1), now
 }
 
 // cancel gives r's token back, reading the clock under the same lock as

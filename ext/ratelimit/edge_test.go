@@ -1,0 +1,69 @@
+package ratelimit_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/govolo/volo/ext/ratelimit"
+)
+
+// callWithin runs one call on its own goroutine and fails the test if it
+// has not returned within a generous bound, so that a call that would block
+// forever fails the test instead of hanging it.
+func callWithin(t *testing.T, call func(ctx context.Context) error) error {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background()) // no deadline
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- call(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		cancel()
+		<-done
+		t.Fatal("the call blocked: it waits for a token that never comes")
+		return nil
+	}
+}
+
+func TestRateWaitNeverWaitsForATokenThatNeverComes(t *testing.T) {
+	tests := map[string]struct {
+		limit   rate.Limit
+		maxWait time.Duration
+	}{
+		"zero rate":               {0, 0},
+		"zero rate with max wait": {0, time.Hour},
+		"negative rate":           {-1, 0},
+		"too slow to represent":   {1e-300, 0},
+		"too slow, with max wait": {1e-300, time.Hour},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			lim := rate.NewLimiter(tt.limit, 1)
+			svc := ratelimit.Rate[string, string](lim, ratelimit.WithWait(tt.maxWait)).Layer(echo())
+			_, err := svc.Call(context.Background(), "burst")
+			require.NoError(t, err, "the burst is admitted")
+			err = callWithin(t, func(ctx context.Context) error { _, err := svc.Call(ctx, "late"); return err })
+			require.ErrorIs(t, err, ratelimit.ErrLimited)
+			_, ok := ratelimit.RetryAfter(err)
+			assert.False(t, ok, "no retry hint when no token will come")
+			assert.Greater(t, lim.Tokens(), -0.5, "the reserved token was given back")
+
+			keyed := ratelimit.NewKeyed[string](byReq, tt.limit, 1, ratelimit.WithWait(tt.maxWait)).Layer(echo())
+			_, err = keyed.Call(context.Background(), "k")
+			require.NoError(t, err, "the burst is admitted")
+			err = callWithin(t, func(ctx context.Context) error { _, err := keyed.Call(ctx, "k"); return err })
+			require.ErrorIs(t, err, ratelimit.ErrLimited)
+			var le *ratelimit.LimitedError
+			require.ErrorAs(t, err, &le)
+			assert.Equal(t, "k", le.Key)
+			assert.Zero(t, le.RetryAfter)
+		})
+	}
+}
