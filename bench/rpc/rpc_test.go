@@ -107,6 +107,23 @@ func contenders(tb testing.TB) []contender {
 		}})
 	}
 
+	// The same TTHeader stack with every call multiplexed over one
+	// connection, as grpc-go multiplexes its streams over one.
+	{
+		ln := volotest.ListenTCP(tb)
+		volotest.StartServer(tb, ln, volotest.EchoService, volotest.EchoFunc(echo),
+			server.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { c.Close() })
+		e := volotest.EchoClient{C: c}
+		cs = append(cs, contender{"volo-ttheader-mux1", func(ctx context.Context) (string, error) {
+			return e.Echo(ctx, payload)
+		}})
+	}
+
 	addr := startApache(tb)
 	pool := make(chan *athrift.TStandardClient, callers)
 	for range callers {
