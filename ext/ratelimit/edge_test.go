@@ -2,6 +2,7 @@ package ratelimit_test
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -64,6 +65,38 @@ func TestRateWaitNeverWaitsForATokenThatNeverComes(t *testing.T) {
 			require.ErrorAs(t, err, &le)
 			assert.Equal(t, "k", le.Key)
 			assert.Zero(t, le.RetryAfter)
+		})
+	}
+}
+
+func TestRateRetryAfterOfVerySlowRates(t *testing.T) {
+	const century = 100 * 365 * 24 * time.Hour
+	tests := map[string]struct {
+		limit rate.Limit
+		hint  bool // a positive RetryAfter, else none at all
+	}{
+		"a token per century":       {rate.Every(century), true},
+		"too slow to represent":     {1e-12, false},
+		"far too slow":              {1e-300, false},
+		"smallest positive float":   {rate.Limit(math.SmallestNonzeroFloat64), false},
+		"zero rate (never refills)": {0, false},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			lim := rate.NewLimiter(tt.limit, 1)
+			svc := ratelimit.Rate[string, string](lim).Layer(echo())
+			_, err := svc.Call(context.Background(), "burst")
+			require.NoError(t, err)
+			_, err = svc.Call(context.Background(), "x")
+			var le *ratelimit.LimitedError
+			require.ErrorAs(t, err, &le)
+			d, ok := ratelimit.RetryAfter(err)
+			assert.Equal(t, tt.hint, ok)
+			if tt.hint {
+				assert.Greater(t, d, century/2)
+			} else {
+				assert.Zero(t, le.RetryAfter, "never negative")
+			}
 		})
 	}
 }

@@ -144,7 +144,8 @@ func (c *config) cancel(r *rate.Reservation) {
 }
 
 // untilToken estimates how long lim takes to hold a whole token again, or
-// returns zero when it never will.
+// returns zero when it never will, or not within what a time.Duration can
+// hold (converting a larger float would overflow, to a negative hint).
 func untilToken(lim *rate.Limiter, now time.Time) time.Duration {
 	limit := lim.Limit()
 	if limit <= 0 || limit == rate.Inf || lim.Burst() < 1 {
@@ -155,7 +156,11 @@ func untilToken(lim *rate.Limiter, now time.Time) time.Duration {
 		// Refilled since the failed attempt.
 		return time.Nanosecond
 	}
-	return time.Duration(missing / float64(limit) * float64(time.Second))
+	d := missing / float64(limit) * float64(time.Second)
+	if !(d < math.MaxInt64) { // NaN too, for a NaN limit
+		return 0
+	}
+	return time.Duration(d)
 }
 
 // describeBucket renders a bucket's settings as "100/s, burst 10, wait".
