@@ -73,6 +73,21 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	require.Eventually(t, cond, 10*time.Second, time.Millisecond, what)
 }
 
+// holding starts n calls of "hold" with ctx and waits until the server runs
+// them all; the channel gets each call's error.
+func holding(t *testing.T, ctx context.Context, c volotest.EchoClient, h *holdServer, n int) <-chan error {
+	t.Helper()
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := c.Echo(ctx, "hold")
+			errs <- err
+		}()
+	}
+	waitUntil(t, "the held calls to run", func() bool { return h.running.Load() == int32(n) })
+	return errs
+}
+
 func TestMultiplexedCallsShareOneConnection(t *testing.T) {
 	h, ln, _ := startHold(t)
 	c := echoClient(t, client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1))
@@ -106,12 +121,7 @@ func TestMultiplexedRepliesComeBackOutOfOrder(t *testing.T) {
 	h, ln, _ := startHold(t)
 	c := echoClient(t, client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1))
 
-	slow := make(chan error, 1)
-	go func() {
-		_, err := c.Echo(context.Background(), "hold")
-		slow <- err
-	}()
-	waitUntil(t, "the slow call to run", func() bool { return h.running.Load() == 1 })
+	slow := holding(t, context.Background(), c, h, 1)
 	got, err := c.Echo(context.Background(), "fast")
 	require.NoError(t, err)
 	assert.Equal(t, "re:fast", got, "a later call is answered while an earlier one waits")
@@ -148,12 +158,7 @@ func TestMultiplexedCancelledCall(t *testing.T) {
 	h, ln, _ := startHold(t)
 	c := echoClient(t, client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1))
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.Echo(ctx, "hold")
-		done <- err
-	}()
-	waitUntil(t, "the call to run", func() bool { return h.running.Load() == 1 })
+	done := holding(t, ctx, c, h, 1)
 	cancel()
 	err := <-done
 	assert.ErrorIs(t, err, context.Canceled)
@@ -183,12 +188,7 @@ func TestMultiplexedMetainfoAndBusinessErrors(t *testing.T) {
 func TestMultiplexedOverFramed(t *testing.T) {
 	h, ln, _ := startHold(t)
 	c := echoClient(t, client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1), client.WithFraming(frame.Framed))
-	slow := make(chan error, 1)
-	go func() {
-		_, err := c.Echo(context.Background(), "hold")
-		slow <- err
-	}()
-	waitUntil(t, "the slow call to run", func() bool { return h.running.Load() == 1 })
+	slow := holding(t, context.Background(), c, h, 1)
 	got, err := c.Echo(context.Background(), "framed")
 	require.NoError(t, err)
 	assert.Equal(t, "re:framed", got)
@@ -257,14 +257,7 @@ func TestMultiplexedShutdownAnswersThenDrains(t *testing.T) {
 
 	c := echoClient(t, client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1))
 	const n = 3
-	errs := make(chan error, n)
-	for range n {
-		go func() {
-			_, err := c.Echo(context.Background(), "hold")
-			errs <- err
-		}()
-	}
-	waitUntil(t, "the calls to run", func() bool { return h.running.Load() == n })
+	errs := holding(t, context.Background(), c, h, n)
 	shut := make(chan error, 1)
 	go func() { shut <- srv.Shutdown(context.Background()) }()
 	time.Sleep(10 * time.Millisecond) // let Shutdown begin; the calls hold either way
@@ -280,12 +273,7 @@ func TestClosingTheClientFailsMultiplexedCalls(t *testing.T) {
 	h, ln, _ := startHold(t)
 	c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1))
 	require.NoError(t, err)
-	done := make(chan error, 1)
-	go func() {
-		_, err := volotest.EchoClient{C: c}.Echo(context.Background(), "hold")
-		done <- err
-	}()
-	waitUntil(t, "the call to run", func() bool { return h.running.Load() == 1 })
+	done := holding(t, context.Background(), volotest.EchoClient{C: c}, h, 1)
 	require.NoError(t, c.Close())
 	assert.ErrorIs(t, <-done, volo.ErrClosed)
 	_, err = volotest.EchoClient{C: c}.Echo(context.Background(), "x")
