@@ -78,11 +78,11 @@ func (a *aimd) Update(s Sample) int {
 	switch {
 	case s.Dropped || s.RTT > a.cfg.Threshold:
 		a.limit *= a.cfg.Backoff
-	case 2*s.InFlight >= int(a.limit):
+	case 2*s.InFlight >= toInt(a.limit):
 		a.limit += 1 / a.limit
 	}
 	a.limit = clampFloat(a.limit, float64(a.cfg.MinLimit), float64(a.cfg.MaxLimit))
-	return int(a.limit)
+	return toInt(a.limit)
 }
 
 func (a *aimd) Describe() string { return "aimd" }
@@ -144,8 +144,8 @@ func (g *gradient) Update(s Sample) int {
 	if g.long == 0 {
 		g.short, g.long = rtt, rtt
 	} else {
-		g.short += (rtt - g.short) * 2 / float64(g.cfg.ShortWindow+1)
-		g.long += (rtt - g.long) * 2 / float64(g.cfg.LongWindow+1)
+		g.short += (rtt - g.short) * 2 / (float64(g.cfg.ShortWindow) + 1)
+		g.long += (rtt - g.long) * 2 / (float64(g.cfg.LongWindow) + 1)
 	}
 	if g.long > 2*g.short {
 		// Latency is back to normal after a long slow spell; waiting for the
@@ -156,14 +156,14 @@ func (g *gradient) Update(s Sample) int {
 	if s.Dropped {
 		ratio = 0.5
 	}
-	if ratio == 1 && 2*s.InFlight < int(g.limit) {
+	if ratio == 1 && 2*s.InFlight < toInt(g.limit) {
 		// The callers do not use the limit: no evidence it could be higher.
-		return int(g.limit)
+		return toInt(g.limit)
 	}
 	target := g.limit*ratio + math.Sqrt(g.limit)
 	g.limit += (target - g.limit) * g.cfg.Smoothing
 	g.limit = clampFloat(g.limit, float64(g.cfg.MinLimit), float64(g.cfg.MaxLimit))
-	return int(g.limit)
+	return toInt(g.limit)
 }
 
 func (g *gradient) Describe() string { return "gradient" }
@@ -173,6 +173,16 @@ func orDefault[T int | float64 | time.Duration](v, def T) T {
 		return def
 	}
 	return v
+}
+
+// toInt converts a limit held as a float to an int. float64(math.MaxInt)
+// rounds up to 2^63, which a plain conversion turns into a negative int, so
+// a MaxLimit of math.MaxInt would collapse the limit to 1.
+func toInt(f float64) int {
+	if f >= math.MaxInt {
+		return math.MaxInt
+	}
+	return int(f)
 }
 
 func clampInt(v, lo, hi int) int { return min(max(v, lo), hi) }

@@ -100,3 +100,37 @@ func TestRateRetryAfterOfVerySlowRates(t *testing.T) {
 		})
 	}
 }
+
+func TestAlgorithmsWithLimitsAtMaxInt(t *testing.T) {
+	algs := map[string]func() ratelimit.Algorithm{
+		"aimd": func() ratelimit.Algorithm {
+			return ratelimit.AIMD(ratelimit.AIMDConfig{InitialLimit: math.MaxInt, MaxLimit: math.MaxInt})
+		},
+		"gradient": func() ratelimit.Algorithm {
+			return ratelimit.Gradient(ratelimit.GradientConfig{InitialLimit: math.MaxInt, MaxLimit: math.MaxInt,
+				ShortWindow: math.MaxInt, LongWindow: math.MaxInt})
+		},
+	}
+	for name, newAlg := range algs {
+		t.Run(name, func(t *testing.T) {
+			a := newAlg()
+			assert.Equal(t, math.MaxInt, a.InitialLimit())
+			for range 10 {
+				assert.Equal(t, math.MaxInt, a.Update(ratelimit.Sample{RTT: time.Millisecond, InFlight: math.MaxInt / 2}),
+					"a healthy call keeps the limit at its maximum")
+			}
+			got := a.Update(ratelimit.Sample{RTT: time.Millisecond, InFlight: 1, Dropped: true})
+			assert.Greater(t, got, math.MaxInt/4, "a drop lowers the limit by a factor, not to 1")
+			assert.Less(t, got, math.MaxInt)
+		})
+	}
+	t.Run("adaptive", func(t *testing.T) {
+		a := ratelimit.NewAdaptive[string, string](algs["aimd"]())
+		svc := a.Layer(echo())
+		for range 10 {
+			_, err := svc.Call(context.Background(), "x")
+			require.NoError(t, err)
+		}
+		assert.Greater(t, a.Limit(), math.MaxInt/2, "the limit does not collapse to 1")
+	})
+}
