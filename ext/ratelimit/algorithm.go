@@ -33,7 +33,7 @@ type Algorithm interface {
 }
 
 // AIMDConfig configures [AIMD]. Zero fields take their defaults; values out
-// of range are clamped.
+// of range are clamped, and a NaN Backoff is taken as 0.5.
 type AIMDConfig struct {
 	// InitialLimit is the starting limit. Default 20.
 	InitialLimit int
@@ -88,7 +88,8 @@ func (a *aimd) Update(s Sample) int {
 func (a *aimd) Describe() string { return "aimd" }
 
 // GradientConfig configures [Gradient]. Zero fields take their defaults;
-// values out of range are clamped.
+// values out of range are clamped, and a NaN is taken as the lowest value
+// its field allows.
 type GradientConfig struct {
 	// InitialLimit is the starting limit. Default 20.
 	InitialLimit int
@@ -123,7 +124,9 @@ func Gradient(c GradientConfig) Algorithm {
 	g.cfg.MinLimit = max(orDefault(c.MinLimit, 1), 1)
 	g.cfg.MaxLimit = max(orDefault(c.MaxLimit, 1000), g.cfg.MinLimit)
 	g.cfg.InitialLimit = clampInt(orDefault(c.InitialLimit, 20), g.cfg.MinLimit, g.cfg.MaxLimit)
-	g.cfg.Tolerance = max(orDefault(c.Tolerance, 1.5), 1)
+	// Not max(v, 1): that keeps a NaN, and a NaN tolerance shrinks the
+	// limit on every call.
+	g.cfg.Tolerance = clampFloat(orDefault(c.Tolerance, 1.5), 1, math.Inf(1))
 	g.cfg.Smoothing = clampFloat(orDefault(c.Smoothing, 0.2), 0.01, 1)
 	g.cfg.ShortWindow = max(orDefault(c.ShortWindow, 10), 1)
 	g.cfg.LongWindow = max(orDefault(c.LongWindow, 500), g.cfg.ShortWindow)

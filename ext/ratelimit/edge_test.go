@@ -134,3 +134,42 @@ func TestAlgorithmsWithLimitsAtMaxInt(t *testing.T) {
 		assert.Greater(t, a.Limit(), math.MaxInt/2, "the limit does not collapse to 1")
 	})
 }
+
+func TestAlgorithmsClampNaNAndInf(t *testing.T) {
+	steady := ratelimit.Sample{RTT: time.Millisecond, InFlight: 100}
+	tests := map[string]struct {
+		alg        ratelimit.Algorithm
+		wantSteady func(t *testing.T, limit int)
+	}{
+		"gradient NaN tolerance is taken as 1": {
+			ratelimit.Gradient(ratelimit.GradientConfig{InitialLimit: 100, Tolerance: math.NaN()}),
+			func(t *testing.T, limit int) {
+				assert.GreaterOrEqual(t, limit, 100, "steady latency does not shrink the limit")
+			},
+		},
+		"gradient +Inf tolerance never shrinks on latency": {
+			ratelimit.Gradient(ratelimit.GradientConfig{InitialLimit: 100, Tolerance: math.Inf(1)}),
+			func(t *testing.T, limit int) { assert.GreaterOrEqual(t, limit, 100) },
+		},
+		"gradient NaN and -Inf smoothing are taken as the lowest": {
+			ratelimit.Gradient(ratelimit.GradientConfig{InitialLimit: 100, Smoothing: math.NaN(), Tolerance: math.Inf(-1)}),
+			func(t *testing.T, limit int) { assert.GreaterOrEqual(t, limit, 100) },
+		},
+		"aimd NaN backoff and -Inf threshold": {
+			ratelimit.AIMD(ratelimit.AIMDConfig{InitialLimit: 100, Backoff: math.NaN(), Threshold: math.MinInt64}),
+			func(t *testing.T, limit int) { assert.GreaterOrEqual(t, limit, 100) },
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var limit int
+			for range 50 {
+				limit = tt.alg.Update(steady)
+			}
+			tt.wantSteady(t, limit)
+			limit = tt.alg.Update(ratelimit.Sample{RTT: time.Millisecond, InFlight: 100, Dropped: true})
+			assert.GreaterOrEqual(t, limit, 1)
+			assert.Less(t, limit, 1000, "a drop still lowers the limit")
+		})
+	}
+}
