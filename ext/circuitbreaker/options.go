@@ -29,6 +29,9 @@ const (
 
 	// minBucket keeps a rolling bucket long enough to hold a few calls.
 	minBucket = time.Millisecond
+	// maxBuckets bounds the memory of a breaker's window (12 bytes a
+	// bucket), which a group pays once per key.
+	maxBuckets = 1000
 )
 
 type config struct {
@@ -102,13 +105,14 @@ func WithFailureRate(rate float64, minSamples uint32) Option {
 // results, split into buckets that expire one at a time. Default: 10s in
 // 10 buckets. A window of zero or less keeps the default; buckets below 1
 // are taken as 1 (the counts then reset all at once at the end of each
-// window), and buckets are made no shorter than a millisecond.
+// window), buckets above 1000 as 1000, and buckets are made no shorter
+// than a millisecond.
 func WithWindow(window time.Duration, buckets int) Option {
 	return optionFunc(func(c *config) {
 		if window <= 0 {
 			window = defaultWindow
 		}
-		buckets = max(buckets, 1)
+		buckets = min(max(buckets, 1), maxBuckets)
 		if window/time.Duration(buckets) < minBucket {
 			buckets = max(int(window/minBucket), 1)
 		}
