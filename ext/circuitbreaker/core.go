@@ -3,6 +3,7 @@ package circuitbreaker
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -81,7 +82,7 @@ func (b *breaker) changed(_ string, from, to gobreaker.State) {
 	switch to {
 	case gobreaker.StateOpen:
 		b.tripping.Store(false)
-		b.openUntil.Store(int64(monotonic() + b.openTimeout))
+		b.openUntil.Store(b.openEnd(monotonic()))
 	case gobreaker.StateClosed:
 		// The probes succeeded: counting moves back here, from zero.
 		now := monotonic()
@@ -93,6 +94,17 @@ func (b *breaker) changed(_ string, from, to gobreaker.State) {
 	if b.hook != nil {
 		b.hook(b.key, fromGobreaker(from), fromGobreaker(to))
 	}
+}
+
+// openEnd returns when an open period that starts at now ends. It
+// saturates: with an open timeout near math.MaxInt64 the sum would wrap to
+// a time long past, and calls would skip the fast rejection and reach
+// gobreaker, even in the moment before it has opened.
+func (b *breaker) openEnd(now time.Duration) int64 {
+	if b.openTimeout > math.MaxInt64-now {
+		return math.MaxInt64
+	}
+	return int64(now + b.openTimeout)
 }
 
 func (b *breaker) closed() bool { return b.phase.Load()&closedBit != 0 }
@@ -127,7 +139,7 @@ func (b *breaker) record(ph uint64, o Outcome) {
 	// failure opens, takes over. Its lock is taken after this one is
 	// released, never while it is held: changed takes them in the other
 	// order.
-	b.openUntil.Store(int64(now + b.openTimeout))
+	b.openUntil.Store(b.openEnd(now))
 	b.tripping.Store(true)
 	b.phase.Store((ph &^ closedBit) + 2)
 	b.mu.Unlock()
