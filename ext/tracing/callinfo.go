@@ -106,6 +106,8 @@ func (c *config) outcome(err error) outcome {
 		o.errorType = o.status
 	case errors.Is(err, motore.ErrPanic):
 		o.errorType = "panic"
+	case err == errGoexit:
+		o.errorType = "goexit"
 	default:
 		o.errorType = semconv.ErrorType(err).Value.AsString()
 	}

@@ -60,10 +60,11 @@ func (s *service[Req, Resp]) Call(ctx context.Context, req Req) (resp Resp, err 
 		if done {
 			return
 		}
-		// The inner service panicked (or called runtime.Goexit, where r is
-		// nil): end the span with the stack, then let the panic go on.
+		// The inner service panicked: end the span with the stack, then let
+		// the panic go on. Or it called runtime.Goexit, where r is nil: the
+		// call did not finish, and must not count as a success.
 		r := recover()
-		var perr error
+		perr := errGoexit
 		if r != nil {
 			perr = &motore.PanicError{Value: r, Stack: debug.Stack()}
 		}
@@ -77,6 +78,10 @@ func (s *service[Req, Resp]) Call(ctx context.Context, req Req) (resp Resp, err 
 	s.end(ctx, span, &info, method, start, measure, err)
 	return resp, err
 }
+
+// errGoexit is the error a span and a measurement get for a call whose
+// inner service called runtime.Goexit; its error.type is "goexit".
+var errGoexit = errors.New("tracing: the inner service called runtime.Goexit")
 
 // start opens the call's span.
 func (s *service[Req, Resp]) start(ctx context.Context, info *CallInfo, method string) (context.Context, trace.Span) {
