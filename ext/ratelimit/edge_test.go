@@ -173,3 +173,50 @@ func TestAlgorithmsClampNaNAndInf(t *testing.T) {
 		})
 	}
 }
+
+func TestExtremeOptionsAreClamped(t *testing.T) {
+	t.Run("max keys below one holds one key", func(t *testing.T) {
+		for _, n := range []int{0, -1, math.MinInt} {
+			k := ratelimit.NewKeyed[string](byReq, rate.Inf, 0, ratelimit.WithMaxKeys(n), ratelimit.WithIdleTimeout(math.MinInt64))
+			svc := k.Layer(echo())
+			for _, key := range []string{"", "a", string(make([]byte, 1<<16))} {
+				_, err := svc.Call(context.Background(), key)
+				require.NoError(t, err)
+				assert.LessOrEqual(t, k.Len(), 1)
+			}
+		}
+	})
+	t.Run("concurrency below one is one", func(t *testing.T) {
+		for _, n := range []int{0, -1, math.MinInt} {
+			c := ratelimit.NewConcurrency[string, string](n, ratelimit.WithQueue(math.MinInt, math.MinInt64))
+			assert.Equal(t, 1, c.Limit())
+			c.SetLimit(n)
+			assert.Equal(t, 1, c.Limit())
+			b := newBlocker()
+			svc := c.Layer(b)
+			out := make(chan result, 1)
+			callAsync(svc, context.Background(), "held", out)
+			assert.Equal(t, "held", b.next(t))
+			_, err := svc.Call(context.Background(), "over")
+			require.ErrorIs(t, err, ratelimit.ErrLimited, "no queue")
+			b.release <- struct{}{}
+			require.NoError(t, (<-out).err)
+		}
+	})
+	t.Run("a queued caller whose context already ended leaves at once", func(t *testing.T) {
+		c := ratelimit.NewConcurrency[string, string](1, ratelimit.WithQueue(math.MaxInt, 0))
+		b := newBlocker()
+		svc := c.Layer(b)
+		out := make(chan result, 1)
+		callAsync(svc, context.Background(), "held", out)
+		assert.Equal(t, "held", b.next(t))
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := svc.Call(ctx, "queued")
+		require.ErrorIs(t, err, context.Canceled)
+		assert.Zero(t, c.Queued())
+		b.release <- struct{}{}
+		require.NoError(t, (<-out).err)
+		assert.Zero(t, c.InFlight())
+	})
+}
