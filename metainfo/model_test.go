@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -84,6 +85,82 @@ func TestAgainstModel(t *testing.T) {
 		}
 		for _, s := range history {
 			checkModel(t, codec, s.ctx, s.m)
+		}
+	}
+}
+
+// TestAgainstModelWithDecoding mixes decoding into a context that already
+// carries values with local changes: received persistent values replace
+// local ones of the same key, received transient values replace local
+// transient and upstream ones, and everything else stays.
+func TestAgainstModelWithDecoding(t *testing.T) {
+	var codec metainfo.Codec
+	for seed := range uint64(100) {
+		rng := rand.New(rand.NewPCG(seed, seed+7))
+		key := func() string { return "k" + strconv.Itoa(rng.IntN(8)) }
+		ctx := context.Background()
+		m := model{map[string]string{}, map[string]string{}, map[string]string{}}
+		for step := range 150 {
+			k, v := key(), "v"+strconv.Itoa(step)
+			switch op := rng.IntN(8); op {
+			case 0:
+				ctx = metainfo.WithValue(ctx, k, v)
+				m.transient[k] = v
+				delete(m.upstream, k)
+			case 1:
+				ctx = metainfo.WithPersistentValue(ctx, k, v)
+				m.persistent[k] = v
+			case 2:
+				ctx = metainfo.DelValue(ctx, k)
+				delete(m.transient, k)
+				delete(m.upstream, k)
+			case 3:
+				ctx = metainfo.DelPersistentValue(ctx, k)
+				delete(m.persistent, k)
+			case 4:
+				ctx = metainfo.TransferForward(ctx)
+				m.upstream, m.transient = m.transient, map[string]string{}
+			case 5, 6:
+				wire := map[string]string{}
+				n := rng.IntN(5)
+				for i := range n {
+					kk := key()
+					vv := v + "w" + strconv.Itoa(i)
+					switch rng.IntN(3) {
+					case 0:
+						wire[metainfo.PrefixPersistent+kk] = vv
+					case 1:
+						wire[metainfo.PrefixTransient+kk] = vv
+					case 2:
+						wire[metainfo.PrefixTransientUpstream+kk] = vv
+					}
+				}
+				nctx, err := codec.FromMap(ctx, wire)
+				if err != nil {
+					// Only a key sent both as transient and upstream.
+					require.ErrorIs(t, err, metainfo.ErrKeyCollision)
+					require.Equal(t, ctx, nctx)
+					continue
+				}
+				ctx = nctx
+				for wk, wv := range wire {
+					if kk, ok := strings.CutPrefix(wk, metainfo.PrefixPersistent); ok {
+						m.persistent[kk] = wv
+						continue
+					}
+					kk, ok := strings.CutPrefix(wk, metainfo.PrefixTransientUpstream)
+					if !ok {
+						kk = strings.TrimPrefix(wk, metainfo.PrefixTransient)
+					}
+					delete(m.transient, kk)
+					m.upstream[kk] = wv
+				}
+			case 7:
+				ctx = metainfo.WithValues(ctx, k, v)
+				m.transient[k] = v
+				delete(m.upstream, k)
+			}
+			checkModel(t, codec, ctx, m)
 		}
 	}
 }
