@@ -51,6 +51,8 @@ type muxCall struct {
 	// reply gets the call's outcome exactly once, from whoever removed
 	// the call from pending: the reader, or a failure of the connection.
 	reply chan error
+	// timer bounds the wait; it is kept with the muxCall for reuse.
+	timer *time.Timer
 }
 
 // muxCalls recycles muxCalls with their channels. A muxCall goes back
@@ -145,9 +147,15 @@ func (c *muxConn) roundTrip(ctx context.Context, call *volo.Call, deadline time.
 
 	var expired <-chan time.Time
 	if !ioDeadline.IsZero() {
-		tm := time.NewTimer(time.Until(ioDeadline))
-		defer tm.Stop()
-		expired = tm.C
+		// The timer goes back to the pool with m, stopped: since Go 1.23 a
+		// stopped or reset timer delivers no stale tick.
+		if m.timer == nil {
+			m.timer = time.NewTimer(time.Until(ioDeadline))
+		} else {
+			m.timer.Reset(time.Until(ioDeadline))
+		}
+		defer m.timer.Stop()
+		expired = m.timer.C
 	}
 	select {
 	case err := <-m.reply:
