@@ -264,8 +264,12 @@ func (c *muxConn) fail(cause error) {
 
 // muxPool keeps the multiplexed connections to one address.
 type muxPool struct {
-	mu      sync.Mutex
-	conns   []*muxConn
+	mu    sync.Mutex
+	conns []*muxConn // those that take new calls
+	// retired are connections that take no new calls but may still have
+	// calls waiting (draining) or a reader still ending: Close fails and
+	// waits for them too.
+	retired []*muxConn
 	next    int
 	dialing chan struct{} // closed when the dial under way ends
 	closed  bool
@@ -281,14 +285,7 @@ func (p *muxPool) get(ctx context.Context, t *transport, addr string, n int, dea
 			p.mu.Unlock()
 			return nil, volo.ErrClosed
 		}
-		live := p.conns[:0]
-		for _, c := range p.conns {
-			if c.usable() {
-				live = append(live, c)
-			}
-		}
-		clear(p.conns[len(live):])
-		p.conns = live
+		p.pruneLocked()
 		if len(p.conns) > 0 && (len(p.conns) >= n || p.dialing != nil) {
 			c := p.conns[p.next%len(p.conns)]
 			p.next++
@@ -327,11 +324,37 @@ func (p *muxPool) get(ctx context.Context, t *transport, addr string, n int, dea
 	}
 }
 
-// close closes every connection and waits for their readers to end.
+// pruneLocked retires the connections that take no new calls, and forgets
+// the retired ones whose reader has ended.
+func (p *muxPool) pruneLocked() {
+	live := p.conns[:0]
+	for _, c := range p.conns {
+		if c.usable() {
+			live = append(live, c)
+		} else {
+			p.retired = append(p.retired, c)
+		}
+	}
+	clear(p.conns[len(live):])
+	p.conns = live
+	kept := p.retired[:0]
+	for _, c := range p.retired {
+		select {
+		case <-c.done:
+		default:
+			kept = append(kept, c)
+		}
+	}
+	clear(p.retired[len(kept):])
+	p.retired = kept
+}
+
+// close closes every connection, retired ones included, and waits for
+// their readers to end.
 func (p *muxPool) close() {
 	p.mu.Lock()
-	conns := p.conns
-	p.conns, p.closed = nil, true
+	conns := append(p.conns, p.retired...)
+	p.conns, p.retired, p.closed = nil, nil, true
 	p.mu.Unlock()
 	for _, c := range conns {
 		c.fail(volo.ErrClosed)

@@ -355,3 +355,56 @@ func TestMultiplexedReplyToNoCallIsDropped(t *testing.T) {
 	_, err := c.Echo(ctx, "x")
 	assert.ErrorIs(t, err, volo.ErrTimeout, "the stray reply does not answer the call")
 }
+
+func TestClosingTheClientFailsCallsOnADrainingConnection(t *testing.T) {
+	releaseA, releaseB := make(chan struct{}), make(chan struct{})
+	var running atomic.Int32
+	ln := volotest.ListenTCP(t)
+	addr := ln.Addr().String()
+	srv, err := server.New()
+	require.NoError(t, err)
+	require.NoError(t, srv.RegisterService(volotest.EchoService, volotest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
+		running.Add(1)
+		wait := releaseA
+		if msg == "b" {
+			wait = releaseB
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+		}
+		return msg, nil
+	})))
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	c, err := client.New("Echo", client.WithAddress(addr), client.WithMultiplexing(1))
+	require.NoError(t, err)
+	echo := volotest.EchoClient{C: c}
+	a, b := make(chan error, 1), make(chan error, 1)
+	go func() { _, err := echo.Echo(context.Background(), "a"); a <- err }()
+	go func() { _, err := echo.Echo(context.Background(), "b"); b <- err }()
+	waitUntil(t, "both calls to run", func() bool { return running.Load() == 2 })
+
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(context.Background()) }()
+	waitUntil(t, "the server to stop accepting", func() bool {
+		conn, err := net.Dial("tcp", addr)
+		if err == nil {
+			conn.Close()
+		}
+		return err != nil
+	})
+	close(releaseA)
+	require.NoError(t, <-a, "a is answered, with crrst: the connection drains")
+
+	// A new call cannot use the draining connection, and cannot dial.
+	_, err = echo.Echo(context.Background(), "c")
+	assert.ErrorIs(t, err, volo.ErrConnection)
+
+	require.NoError(t, c.Close())
+	assert.ErrorIs(t, <-b, volo.ErrClosed, "Close fails the call still waiting on the draining connection")
+	close(releaseB)
+	require.NoError(t, <-shut)
+	assert.ErrorIs(t, <-served, volo.ErrServerClosed)
+}
