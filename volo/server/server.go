@@ -152,6 +152,10 @@ func (s *Server) Serve(ln net.Listener) error {
 			delete(s.listeners, ln)
 			s.mu.Unlock()
 			ln.Close()
+			if s.isClosing() {
+				// Shutdown or Close cut the registration short.
+				return volo.ErrServerClosed
+			}
 			return err
 		}
 	}
