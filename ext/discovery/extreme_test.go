@@ -23,3 +23,24 @@ func TestHugeWeightsCountAsMaxWeight(t *testing.T) {
 	assert.Equal(t, discovery.MaxWeight, discovery.Instance{Weight: math.MaxInt}.EffectiveWeight())
 	assert.Equal(t, discovery.DefaultWeight, discovery.Instance{Weight: math.MinInt}.EffectiveWeight())
 }
+
+// However many virtual nodes are asked for, the ring stays within its bound
+// and still follows the weights: the product of virtual nodes and weights
+// must not overflow, in one instance or summed over all of them.
+func TestConsistentHashHugeVirtualNodes(t *testing.T) {
+	heavy := make([]int, 400)
+	for i := range heavy {
+		heavy[i] = discovery.MaxWeight
+	}
+	key := func(i int) string { return strconv.Itoa(i) }
+	for _, v := range []int{math.MaxInt, 1 << 42} {
+		t.Run(strconv.Itoa(v), func(t *testing.T) {
+			b, _ := newBalancer(t, instances(400, heavy...), discovery.WithPolicy(discovery.ConsistentHash(v)))
+			assert.Greater(t, len(count(t, b, 4000, key)), 300, "keys spread over the instances")
+
+			b, _ = newBalancer(t, instances(2, discovery.MaxWeight, 1), discovery.WithPolicy(discovery.ConsistentHash(v)))
+			got := count(t, b, 4000, key)
+			assert.Greater(t, got["10.0.0.0:80"], 3900, "the heavy instance takes nearly every key: %v", got)
+		})
+	}
+}

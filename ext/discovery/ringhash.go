@@ -10,13 +10,15 @@ import (
 // at least one), so that a key keeps going to the same instance and a
 // change of instances moves few keys. When a key's instance is unusable the
 // next instance along the ring takes the call. virtualNodes <= 0 means the
-// default of 160; the ring holds at most 2^20 points, fewer virtual nodes
-// each when there are many instances.
+// default of 160, and more than 2^20 counts as 2^20; the ring holds at most
+// 2^20 points, fewer virtual nodes each when there are many instances.
 func ConsistentHash(virtualNodes int) Policy {
 	if virtualNodes <= 0 {
 		virtualNodes = 160
 	}
-	return consistentHash{vnodes: virtualNodes}
+	// The ring never holds more points than this anyway, and the bound keeps
+	// virtualNodes times a weight, and their sum, from overflowing.
+	return consistentHash{vnodes: min(virtualNodes, maxRing)}
 }
 
 type consistentHash struct{ vnodes int }
