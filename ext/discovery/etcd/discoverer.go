@@ -51,7 +51,9 @@ func (d *Discoverer) list(ctx context.Context, service string) (map[string]disco
 			d.cfg.onError(err)
 			continue
 		}
-		byKey[string(kv.Key)] = in
+		if d.cfg.owns(service, string(kv.Key), in) {
+			byKey[string(kv.Key)] = in
+		}
 	}
 	return byKey, resp.Header.Revision, nil
 }
@@ -153,6 +155,9 @@ func (w *watcher) apply(byKey map[string]discovery.Instance, resp clientv3.Watch
 			in, err := decode(key, ev.Kv.Value)
 			if err != nil {
 				w.d.cfg.onError(err)
+				continue
+			}
+			if !w.d.cfg.owns(w.service, key, in) {
 				continue
 			}
 			byKey[key] = in

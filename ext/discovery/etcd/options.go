@@ -3,6 +3,8 @@ package etcd
 import (
 	"strings"
 	"time"
+
+	"github.com/govolo/volo/ext/discovery"
 )
 
 // DefaultPrefix is the key prefix under which services are stored.
@@ -68,3 +70,13 @@ func (c config) ttlSeconds() int64 {
 }
 
 func (c config) serviceKey(service string) string { return c.prefix + service + "/" }
+
+// owns reports whether key, listed under the prefix of service, is one of
+// service's instances. A service name may hold "/", so the keys of
+// "echo/admin" lie under the prefix of "echo": a key whose rest after the
+// prefix holds a "/" belongs to service only when that rest is in's
+// address, as Register writes it (an address may hold "/" too).
+func (c config) owns(service, key string, in discovery.Instance) bool {
+	rest := strings.TrimPrefix(key, c.serviceKey(service))
+	return rest == in.Addr || !strings.Contains(rest, "/")
+}
