@@ -1,12 +1,14 @@
 package etcd_test
 
 import (
+	"math"
 	"sort"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/govolo/volo/ext/discovery"
 	"github.com/govolo/volo/ext/discovery/etcd"
@@ -50,4 +52,24 @@ func TestServiceNamesWithSlashesStayApart(t *testing.T) {
 	sort.Strings(want)
 	require.Eventually(t, func() bool { return len(bal.Instances()) >= 3 }, 5*time.Second, 5*time.Millisecond)
 	assert.Equal(t, want, addrsOf(bal.Instances()))
+}
+
+// A TTL longer than etcd grants, up to the largest Duration, counts as the
+// longest lease etcd grants: it must neither fail the registration nor
+// wrap around to the shortest lease.
+func TestHugeTTLGrantsTheLongestLease(t *testing.T) {
+	srv := startEtcd(t)
+	cli := srv.newClient()
+	ctx := timeout(t, 10*time.Second)
+	for _, d := range []time.Duration{math.MaxInt64, etcd.MaxTTL + time.Second, etcd.MaxTTL} {
+		reg := etcd.NewRegistry(cli, etcd.WithTTL(d))
+		require.NoError(t, reg.Register(ctx, "echo", discovery.Instance{Addr: "10.0.0.1:80"}), "ttl %v", d)
+		resp, err := cli.Get(ctx, "/volo/services/echo/10.0.0.1:80")
+		require.NoError(t, err)
+		require.Len(t, resp.Kvs, 1)
+		lease, err := cli.TimeToLive(ctx, clientv3.LeaseID(resp.Kvs[0].Lease))
+		require.NoError(t, err)
+		assert.Equal(t, int64(etcd.MaxTTL/time.Second), lease.GrantedTTL, "ttl %v", d)
+		require.NoError(t, reg.Close(ctx))
+	}
 }

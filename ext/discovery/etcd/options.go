@@ -49,10 +49,14 @@ func WithPrefix(prefix string) Option {
 
 // WithTTL sets the lease of a registration: an instance whose process stops
 // keeping it alive disappears within ttl. Default: 10s. Rounded up to whole
-// seconds, the unit of etcd leases, and at least 1s.
+// seconds, the unit of etcd leases, at least 1s and at most MaxTTL.
 func WithTTL(ttl time.Duration) Option {
-	return optionFunc(func(c *config) { c.ttl = max(ttl, time.Second) })
+	return optionFunc(func(c *config) { c.ttl = min(max(ttl, time.Second), MaxTTL) })
 }
+
+// MaxTTL is the longest lease etcd grants (9e9 seconds); a longer TTL counts
+// as MaxTTL.
+const MaxTTL = 9_000_000_000 * time.Second
 
 // WithErrorHandler receives the errors of background work: keep-alive and
 // re-registration failures of a Registry, watch failures of a Discoverer.
