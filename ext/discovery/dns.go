@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -19,6 +20,10 @@ import (
 // underscore, such as "_api._tcp.example.com", is an SRV name: the records
 // with the lowest priority are kept, each target host is resolved to its
 // addresses, and the SRV weight (0 counts as 1) becomes the instance weight.
+// Records the DNS answers with no address for (the target does not exist,
+// has no A or AAAA record, or is "."), and records with invalid names, add
+// no instance; any other failure fails the resolution, so a watcher keeps
+// the instances it had.
 type DNS struct {
 	resolver *net.Resolver
 	refresh  time.Duration
@@ -101,9 +106,11 @@ func (d *DNS) resolveHostPort(ctx context.Context, target string) ([]Instance, e
 
 func (d *DNS) resolveSRV(ctx context.Context, target string) ([]Instance, error) {
 	_, srvs, err := d.resolver.LookupSRV(ctx, "", "", target)
-	if err != nil {
+	if err != nil && len(srvs) == 0 {
 		return nil, fmt.Errorf("discovery: dns srv %s: %w", target, err)
 	}
+	// With records and an error, the resolver dropped records whose names
+	// are invalid and kept the others: one bad record must not hide them.
 	if len(srvs) == 0 {
 		return nil, nil
 	}
@@ -116,10 +123,17 @@ func (d *DNS) resolveSRV(ctx context.Context, target string) ([]Instance, error)
 	seen := make(map[string]bool)
 	var ins []Instance
 	for _, s := range srvs {
-		if s.Priority != best {
+		if s.Priority != best || s.Target == "." {
+			// "." means the service is decidedly not there (RFC 2782).
 			continue
 		}
 		addrs, err := d.lookupHost(ctx, s.Target)
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+			// The DNS says the target has no address: it adds no instance,
+			// and a stale record must not stop the others from updating.
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

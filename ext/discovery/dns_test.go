@@ -135,3 +135,29 @@ func TestSameInstances(t *testing.T) {
 	assert.False(t, discovery.SameInstances(a, b))
 	assert.False(t, discovery.SameInstances(a, a[:1]))
 }
+
+// An SRV answer is only as good as its worst record unless bad records are
+// skipped: a target removed from the DNS before its SRV record, a "." (the
+// service is not there, RFC 2782) or a name that is not a host name must
+// not hide the instances of the other records.
+func TestDNSSRVSkipsTargetsWithoutAddresses(t *testing.T) {
+	s := startDNS(t)
+	s.setSRV("_api._tcp.volo.test.",
+		srv{priority: 10, weight: 10, port: 9000, target: "a.volo.test."},
+		srv{priority: 10, weight: 10, port: 9001, target: "gone.volo.test."},
+		srv{priority: 10, weight: 10, port: 9002, target: "."},
+		srv{priority: 10, weight: 10, port: 9003, target: "bad name!.volo.test."},
+	)
+	s.setSRV("_none._tcp.volo.test.", srv{priority: 0, weight: 0, port: 0, target: "."})
+	s.setHost("a.volo.test.", "10.0.1.1")
+	d := discovery.NewDNS(discovery.WithResolver(s.resolver()))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ins, err := d.Resolve(ctx, "_api._tcp.volo.test.")
+	require.NoError(t, err)
+	assert.Equal(t, []discovery.Instance{{Addr: "10.0.1.1:9000", Weight: 10}}, ins)
+
+	ins, err = d.Resolve(ctx, "_none._tcp.volo.test.")
+	require.NoError(t, err)
+	assert.Empty(t, ins, "a lone \".\" means no instance")
+}

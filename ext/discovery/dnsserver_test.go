@@ -168,6 +168,9 @@ func readName(b []byte, off int) (string, int, error) {
 }
 
 func appendName(b []byte, name string) []byte {
+	if name == "." {
+		return append(b, 0)
+	}
 	for _, label := range strings.Split(strings.TrimSuffix(name, "."), ".") {
 		b = append(b, byte(len(label)))
 		b = append(b, label...)
