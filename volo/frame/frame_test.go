@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -380,4 +381,18 @@ func TestMarkEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Error(t, m.End(b[:2]), "a buffer shorter than the frame")
 	assert.Equal(t, "framing(0)", frame.Framing(0).String())
+}
+
+func TestHugeRPCTimeoutIsClampedNotRefused(t *testing.T) {
+	const most = time.Duration(1<<62) / time.Millisecond * time.Millisecond
+	for _, d := range []time.Duration{most, most + 1, 200 * 365 * 24 * time.Hour, math.MaxInt64} {
+		h := &frame.Header{RPCTimeout: d}
+		b := appendEcho(t, nil, frame.TTHeader, h, "x", 1)
+		n, err := frame.Size(frame.TTHeader, h)
+		require.NoError(t, err)
+		assert.Equal(t, len(b), n+thrift.MessageSize(thrifttest.EchoMethod, &thrifttest.EchoArgs{Msg: "x"}), d)
+		var fr frame.Frame
+		require.NoError(t, frame.NewReader(bytes.NewReader(b)).Next(&fr), "timeout %d written, then refused", d)
+		assert.Equal(t, most, fr.Header.RPCTimeout, d)
+	}
 }

@@ -64,7 +64,9 @@ type Header struct {
 	ToService   string // int key 6
 	ToMethod    string // int key 9
 	// RPCTimeout is int key 12, in whole milliseconds on the wire: a
-	// positive timeout under 1ms is sent as 1ms so that it is not lost.
+	// positive timeout under 1ms is sent as 1ms so that it is not lost,
+	// and one over about 146 years, the most a reader accepts, is sent as
+	// that.
 	RPCTimeout time.Duration
 	// MsgType is int key 22. Kitex writes it as ASCII ("1"), Volo as a raw
 	// byte; both are read, ASCII is written. Zero means absent.

@@ -103,8 +103,12 @@ func eachInt(h *Header, f func(k uint16, v string, num int64) error) error {
 	}
 	if h.RPCTimeout > 0 {
 		// Rounded up: a sub-millisecond timeout must not become "none".
-		ms := (h.RPCTimeout + time.Millisecond - 1) / time.Millisecond
-		if err := f(KeyRPCTimeout, "", int64(ms)); err != nil {
+		// Computed without overflow, and clamped to what a reader accepts.
+		ms := int64(h.RPCTimeout / time.Millisecond)
+		if h.RPCTimeout%time.Millisecond != 0 {
+			ms++
+		}
+		if err := f(KeyRPCTimeout, "", min(ms, maxRPCTimeoutMillis)); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,11 @@ import (
 	"github.com/govolo/volo/volo/thrift"
 )
 
+// maxRPCTimeoutMillis is the longest RPC timeout read or written, about
+// 146 years: far below what a time.Duration holds, so that a reader never
+// turns it into an overflowed deadline.
+const maxRPCTimeoutMillis = int64(1<<62) / int64(time.Millisecond)
+
 // fixedHeader is the fixed part of a TTHeader frame.
 type fixedHeader struct {
 	length     int64 // bytes after the length field
@@ -172,7 +177,7 @@ func setInt(h *Header, k uint16, v []byte) error {
 		h.ToMethod = string(v)
 	case KeyRPCTimeout:
 		ms, err := strconv.ParseInt(string(v), 10, 64)
-		if err != nil || ms < 0 || ms > int64(1<<62)/int64(time.Millisecond) {
+		if err != nil || ms < 0 || ms > maxRPCTimeoutMillis {
 			return malformed("rpc timeout %q", v)
 		}
 		h.RPCTimeout = time.Duration(ms) * time.Millisecond
