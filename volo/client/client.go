@@ -320,10 +320,11 @@ func (t *transport) appendRequest(ctx context.Context, b []byte, h *frame.Header
 			StrInfo:     info,
 		}
 		if hasDeadline {
-			// Rounded up to the wire's milliseconds, so that the server
-			// never gives up before the caller does.
-			h.RPCTimeout = (time.Until(deadline) + time.Millisecond - 1).Truncate(time.Millisecond)
-			h.RPCTimeout = max(h.RPCTimeout, time.Millisecond)
+			// The frame rounds it up to the wire's milliseconds, so that
+			// the server never gives up before the caller does, and clamps
+			// one too far off to express; rounding here could overflow. A
+			// deadline already passed is sent as the least timeout.
+			h.RPCTimeout = max(time.Until(deadline), time.Nanosecond)
 		}
 		hp = h
 	}
