@@ -214,7 +214,11 @@ func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, e
 }
 
 // dialError classifies a failure to connect: the request was not sent.
+// A cancelled call is reported as such, as ioError does, not as a timeout.
 func dialError(ctx context.Context, addr string, err error) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("volo: call canceled while connecting to %s: %w: %w", addr, errNotSent, context.Cause(ctx))
+	}
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 		return fmt.Errorf("%w: connecting to %s: %w: %w", volo.ErrTimeout, addr, errNotSent, err)
 	}

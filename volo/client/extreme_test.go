@@ -3,12 +3,15 @@ package client_test
 import (
 	"context"
 	"math"
+	"net"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/govolo/volo/ext/discovery"
+	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/client"
 	"github.com/govolo/volo/volo/volotest"
 )
@@ -45,6 +48,51 @@ func TestFarDeadlinesReachTheServerIntact(t *testing.T) {
 			cancel()
 			require.NoError(t, err, "mux %d, deadline %v", mux, far)
 			assert.Equal(t, "long", got, "mux %d, deadline %v", mux, far)
+		}
+	}
+}
+
+// stallingDialer blocks every dial until its context ends; started gets a
+// value as each dial begins.
+type stallingDialer struct{ started chan struct{} }
+
+func (d *stallingDialer) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	d.started <- struct{}{}
+	<-ctx.Done()
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: ctx.Err()}
+}
+
+func TestCancelledWhileConnectingIsNotATimeout(t *testing.T) {
+	for _, mux := range []int{0, 1} {
+		d := &stallingDialer{started: make(chan struct{}, 2)}
+		c := echoClient(t, client.WithAddress("10.0.0.1:1"), client.WithMultiplexing(mux),
+			client.WithDialer(d.dial), client.WithConnectTimeout(0))
+		ctx, cancel := context.WithCancel(context.Background())
+		call := func() <-chan error {
+			errs := make(chan error, 1)
+			go func() {
+				_, err := c.Echo(ctx, "x")
+				errs <- err
+			}()
+			return errs
+		}
+		dialing := call()
+		<-d.started
+		var waiting <-chan error
+		if mux > 0 {
+			// A second call waits for the first one's dial, or sees ctx
+			// cancelled before it starts.
+			waiting = call()
+		}
+		cancel()
+		err := <-dialing
+		assert.ErrorIs(t, err, context.Canceled, "mux %d", mux)
+		assert.NotErrorIs(t, err, volo.ErrTimeout, "mux %d", mux)
+		assert.ErrorIs(t, err, discovery.ErrConnection, "mux %d: not sent, so a balancer may retry", mux)
+		if waiting != nil {
+			err := <-waiting
+			assert.ErrorIs(t, err, context.Canceled)
+			assert.NotErrorIs(t, err, volo.ErrTimeout)
 		}
 	}
 }
