@@ -2,8 +2,11 @@ package client_test
 
 import (
 	"context"
+	"io"
 	"math"
 	"net"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,6 +96,77 @@ func TestCancelledWhileConnectingIsNotATimeout(t *testing.T) {
 			err := <-waiting
 			assert.ErrorIs(t, err, context.Canceled)
 			assert.NotErrorIs(t, err, volo.ErrTimeout)
+		}
+	}
+}
+
+// deafPeer accepts connections on a loopback port, reads the first bytes
+// of each, counted in read, and then no more, so that a client's writes
+// block once the socket buffers are full. It holds the connections until
+// the test ends.
+func deafPeer(t *testing.T, read *atomic.Int64) string {
+	t.Helper()
+	ln := volotest.ListenTCP(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+			n, _ := io.ReadFull(c, make([]byte, 1024))
+			read.Add(int64(n))
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		<-done
+	})
+	return ln.Addr().String()
+}
+
+func TestCancelEndsACallStuckWriting(t *testing.T) {
+	big := strings.Repeat("x", 32<<20) // more than the socket buffers hold
+	for _, mux := range []int{0, 1} {
+		var read atomic.Int64
+		c := echoClient(t, client.WithAddress(deafPeer(t, &read)), client.WithMultiplexing(mux),
+			client.WithReadWriteTimeout(0))
+		ctx, cancel := context.WithCancel(context.Background())
+		writing := make(chan error, 1)
+		go func() {
+			_, err := c.Echo(ctx, big)
+			writing <- err
+		}()
+		waitUntil(t, "the write to begin", func() bool { return read.Load() > 0 })
+		// A second call, queued behind the first one's write when
+		// multiplexed, with a context of its own.
+		ctx2, cancel2 := context.WithCancel(context.Background())
+		queued := make(chan error, 1)
+		go func() {
+			_, err := c.Echo(ctx2, "small")
+			queued <- err
+		}()
+		cancel2()
+		select {
+		case err := <-queued:
+			assert.ErrorIs(t, err, context.Canceled, "mux %d", mux)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("mux %d: a cancelled call waits for another call's write", mux)
+		}
+		cancel()
+		select {
+		case err := <-writing:
+			assert.ErrorIs(t, err, context.Canceled, "mux %d", mux)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("mux %d: a cancelled call stays blocked writing", mux)
 		}
 	}
 }

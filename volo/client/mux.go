@@ -53,12 +53,14 @@ type muxCall struct {
 	reply chan error
 	// timer bounds the wait; it is kept with the muxCall for reuse.
 	timer *time.Timer
+	// cut says a cancellation has cut the call's write short.
+	cut chan struct{}
 }
 
 // muxCalls recycles muxCalls with their channels. A muxCall goes back
 // only once nobody can send on its channel any more: it left pending, and
 // whatever was sent has been received.
-var muxCalls = sync.Pool{New: func() any { return &muxCall{reply: make(chan error, 1)} }}
+var muxCalls = sync.Pool{New: func() any { return &muxCall{reply: make(chan error, 1), cut: make(chan struct{}, 1)} }}
 
 // muxState is what one request needs while it is encoded.
 type muxState struct {
@@ -130,7 +132,20 @@ func (c *muxConn) roundTrip(ctx context.Context, call *volo.Call, deadline time.
 	ioDeadline := t.ioDeadline(deadline, hasDeadline)
 	c.wmu.Lock()
 	c.nc.SetWriteDeadline(ioDeadline)
+	var stop func() bool
+	if ctx.Done() != nil {
+		// A cancellation must cut a write the peer does not take. The cut
+		// is waited for before the next writer sets its own deadline,
+		// which it would otherwise overwrite.
+		stop = context.AfterFunc(ctx, func() {
+			c.nc.SetWriteDeadline(time.Unix(1, 0))
+			m.cut <- struct{}{}
+		})
+	}
 	_, err = c.nc.Write(buf.B)
+	if stop != nil && !stop() {
+		<-m.cut
+	}
 	c.wmu.Unlock()
 	buf.Free()
 	if err != nil {
