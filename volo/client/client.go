@@ -286,9 +286,14 @@ func (t *transport) roundTrip(ctx context.Context, pc *pconn, call *volo.Call, d
 	pc.nc.SetDeadline(t.ioDeadline(deadline, hasDeadline))
 	if ctx.Done() != nil {
 		// A cancellation without a deadline must still interrupt the
-		// read.
+		// read. If it fired, even after the reply was read, its past
+		// deadline may land at any moment: the connection is not reused.
 		stop := context.AfterFunc(ctx, func() { pc.nc.SetDeadline(time.Unix(1, 0)) })
-		defer stop()
+		defer func() {
+			if !stop() {
+				keep = false
+			}
+		}()
 	}
 	if _, err = pc.nc.Write(buf.B); err != nil {
 		return false, t.ioError(ctx, "writing the request", err)
