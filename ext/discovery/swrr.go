@@ -42,7 +42,7 @@ func (smoothWRR) build(eps []*endpoint, env *pickEnv) picker {
 		period += weights[i]
 	}
 	if period > maxSequence || period*len(eps) > maxSequenceWork {
-		return &swrrLocked{eps: eps, weights: weights, total: period, current: make([]int, len(eps))}
+		return &swrrLocked{eps: eps, weights: weights, current: make([]int, len(eps))}
 	}
 	seq := make([]int32, period)
 	current := make([]int, len(eps))
@@ -94,18 +94,31 @@ func (p *swrrSequence) pick(_ uint64, x exclude) *endpoint {
 type swrrLocked struct {
 	eps     []*endpoint
 	weights []int
-	total   int
 	mu      sync.Mutex
 	current []int
 }
 
+// pick runs one round of the algorithm over the usable instances only, as
+// nginx does: an unusable instance gains nothing, and the others share the
+// turns in proportion to their weights. One round is O(n) whatever is
+// unusable.
 func (p *swrrLocked) pick(_ uint64, x exclude) *endpoint {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for range len(p.eps) {
-		if ep := p.eps[swrrStep(p.weights, p.current, p.total)]; x.usable(ep) {
-			return ep
+	best, total := -1, 0
+	for i, ep := range p.eps {
+		if !x.usable(ep) {
+			continue
+		}
+		p.current[i] += p.weights[i]
+		total += p.weights[i]
+		if best < 0 || p.current[i] > p.current[best] {
+			best = i
 		}
 	}
-	return scan(p.eps, 0, &x)
+	if best < 0 {
+		return nil
+	}
+	p.current[best] -= total
+	return p.eps[best]
 }
