@@ -154,6 +154,9 @@ func TestCancelEndsACallStuckWriting(t *testing.T) {
 			_, err := c.Echo(ctx2, "small")
 			queued <- err
 		}()
+		// Give the second call time to queue behind the first one's
+		// write; it must give up there as well as anywhere before.
+		time.Sleep(50 * time.Millisecond)
 		cancel2()
 		select {
 		case err := <-queued:

@@ -32,7 +32,9 @@ type muxConn struct {
 	fr *frame.Reader
 	d  *thrift.Decoder // the reader goroutine's
 
-	wmu sync.Mutex // one request written at a time
+	// wsem lets one request be written at a time; a call waiting for it
+	// can still give up when its context ends.
+	wsem chan struct{}
 
 	mu       sync.Mutex
 	seq      int32
@@ -82,6 +84,7 @@ func dialMux(ctx context.Context, t *transport, addr string, deadline time.Time)
 		d:       pc.d,
 		pending: make(map[int32]*muxCall),
 		done:    make(chan struct{}),
+		wsem:    make(chan struct{}, 1),
 	}
 	go c.read()
 	return c, nil
@@ -130,7 +133,17 @@ func (c *muxConn) roundTrip(ctx context.Context, call *volo.Call, deadline time.
 		return err
 	}
 	ioDeadline := t.ioDeadline(deadline, hasDeadline)
-	c.wmu.Lock()
+	select {
+	case c.wsem <- struct{}{}:
+	case <-ctx.Done():
+		// Still queued behind another call's write: nothing was sent.
+		buf.Free()
+		err := t.ioError(ctx, "waiting to write the request", context.Cause(ctx))
+		if call.Oneway {
+			return err
+		}
+		return c.abandon(seq, m, err)
+	}
 	c.nc.SetWriteDeadline(ioDeadline)
 	var stop func() bool
 	if ctx.Done() != nil {
@@ -146,7 +159,7 @@ func (c *muxConn) roundTrip(ctx context.Context, call *volo.Call, deadline time.
 	if stop != nil && !stop() {
 		<-m.cut
 	}
-	c.wmu.Unlock()
+	<-c.wsem
 	buf.Free()
 	if err != nil {
 		// A request cut short leaves the stream unusable for every call.
