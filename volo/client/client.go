@@ -179,6 +179,10 @@ func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, e
 		return nil, ctxError(ctx)
 	}
 	deadline, hasDeadline := ctx.Deadline()
+	if !hasDeadline {
+		// Zero when there is none, as dial expects.
+		deadline = time.Time{}
+	}
 	if t.cfg.rpcTimeout > 0 {
 		if d := time.Now().Add(t.cfg.rpcTimeout); !hasDeadline || d.Before(deadline) {
 			deadline, hasDeadline = d, true
@@ -187,17 +191,13 @@ func (t *transport) Call(ctx context.Context, call *volo.Call) (thrift.Struct, e
 	if t.cfg.muxConns > 0 {
 		return t.callMux(ctx, addr, call, deadline, hasDeadline)
 	}
-	var dl time.Time
-	if hasDeadline {
-		dl = deadline
-	}
 	p, err := t.pool(addr)
 	if err != nil {
 		return nil, err
 	}
 	pc := p.get(&t.cfg)
 	if pc == nil {
-		if pc, err = dial(ctx, &t.cfg, addr, dl); err != nil {
+		if pc, err = dial(ctx, &t.cfg, addr, deadline); err != nil {
 			return nil, dialError(ctx, addr, err)
 		}
 	}
@@ -233,12 +233,8 @@ func (t *transport) callMux(ctx context.Context, addr string, call *volo.Call, d
 	if err != nil {
 		return nil, err
 	}
-	var dl time.Time
-	if hasDeadline {
-		dl = deadline
-	}
 	for range 3 {
-		mc, err := mp.get(ctx, t, addr, t.cfg.muxConns, dl)
+		mc, err := mp.get(ctx, t, addr, t.cfg.muxConns, deadline)
 		switch {
 		case errors.Is(err, volo.ErrClosed):
 			return nil, err
