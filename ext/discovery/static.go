@@ -46,8 +46,7 @@ func (s *Static) setLocked(instances []Instance) {
 func (s *Static) Register(_ context.Context, _ string, inst Instance) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	next := slices.DeleteFunc(slices.Clone(s.instances), func(in Instance) bool { return in.Addr == inst.Addr })
-	s.setLocked(append(next, inst))
+	s.setLocked(append(s.withoutLocked(inst.Addr), inst))
 	return nil
 }
 
@@ -56,8 +55,13 @@ func (s *Static) Register(_ context.Context, _ string, inst Instance) error {
 func (s *Static) Deregister(_ context.Context, _ string, inst Instance) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.setLocked(slices.DeleteFunc(slices.Clone(s.instances), func(in Instance) bool { return in.Addr == inst.Addr }))
+	s.setLocked(s.withoutLocked(inst.Addr))
 	return nil
+}
+
+// withoutLocked returns a new list of the instances but the one at addr.
+func (s *Static) withoutLocked(addr string) []Instance {
+	return slices.DeleteFunc(slices.Clone(s.instances), func(in Instance) bool { return in.Addr == addr })
 }
 
 // Resolve returns the current list, whatever the target.
