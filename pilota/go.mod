@@ -1,0 +1,3 @@
+module github.com/govolo/volo/pilota
+
+go 1.25.0
