@@ -29,6 +29,10 @@ func (e *PanicError) Error() string {
 // Is reports whether target is ErrPanic.
 func (e *PanicError) Is(target error) bool { return target == ErrPanic }
 
+// RPCCode names the RPC status of a recovered panic, "internal", for
+// frameworks that map errors to codes without importing this package.
+func (e *PanicError) RPCCode() string { return "internal" }
+
 // Unwrap returns the panic value when it is an error, so errors.Is and
 // errors.As see through to it.
 func (e *PanicError) Unwrap() error {

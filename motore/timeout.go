@@ -20,6 +20,10 @@ func (timeoutError) Is(target error) bool { return target == context.DeadlineExc
 // Timeout lets net.Error-style checks see a timeout.
 func (timeoutError) Timeout() bool { return true }
 
+// RPCCode names the RPC status of a timeout, for frameworks that map
+// errors to codes without importing this package.
+func (timeoutError) RPCCode() string { return "deadline_exceeded" }
+
 // timedOut builds the error of a call cut off after d, keeping the inner
 // service's own error when it has one.
 func timedOut(d time.Duration, inner error) error {

@@ -1,15 +1,19 @@
-// Package volo is the RPC framework of volo-go: Thrift over TTHeader,
-// Framed and Buffered transports, built on motore stacks and metainfo.
+// Package volo is the root of volo-go's RPC framework: what every protocol
+// shares. It holds the error model ([Code], [CodeOf], [Error] and the
+// sentinel errors every transport wraps), [BizError] for business errors,
+// and [CallInfo], what protocol-neutral layers read of a call.
 //
-// This package holds what servers, clients and generated code share: the
-// [Call] that middleware sees, the [ServiceDesc] a server routes with,
-// [BizError] and the sentinel errors. The server is in package server, the
-// pooled client in package client, test helpers (an in-memory listener, an
-// Echo service) in volotest; the wire layer is in packages thrift and frame.
+// The protocols are trees of their own: Thrift over TTHeader, Framed and
+// Buffered in volo/thrift (its server, client and framing in
+// volo/thrift/server, volo/thrift/client and volo/thrift/frame), gRPC
+// later. Code generated from an IDL imports one protocol's tree and this
+// package. Test helpers that fit every protocol (an in-memory listener)
+// are in volo/volotest.
 //
 // # Experimental
 //
-// The API will change when the code generator arrives.
+// The API may change before the first release.
 //
-// See the examples in packages server, client and volotest.
+// See the examples of this package and of volo/thrift/server and
+// volo/thrift/client.
 package volo

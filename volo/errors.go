@@ -8,9 +8,9 @@ import (
 	"strings"
 )
 
-// Sentinels for errors.Is. Clients and servers wrap them with the detail;
-// a reply that is an exception is a *thrift.ApplicationException (use
-// errors.As), and a business error is a *BizError.
+// Sentinels for errors.Is. Clients and servers of every protocol wrap them
+// with the detail; each has a [Code], which [CodeOf] reports for the
+// errors that wrap it. A business error is a *BizError.
 var (
 	// ErrTimeout means a call ran out of time: its context's deadline, the
 	// client's RPC timeout, or a connect or read-write timeout.
@@ -20,18 +20,18 @@ var (
 	ErrTimeout error = timeoutError{}
 	// ErrConnection means no connection could be made to the peer, or the
 	// connection failed or was closed before the reply arrived.
-	ErrConnection = errors.New("volo: connection failed")
+	ErrConnection error = &sentinel{"volo: connection failed", CodeUnavailable}
 	// ErrProtocol means the peer sent bytes that are not a valid reply: a
 	// bad frame, a wrong sequence id, an undecodable message.
-	ErrProtocol = errors.New("volo: protocol error")
+	ErrProtocol error = &sentinel{"volo: protocol error", CodeInternal}
 	// ErrNoAddress means a client call had no address: neither the
 	// client's default nor one set on the call.
-	ErrNoAddress = errors.New("volo: no address")
+	ErrNoAddress error = &sentinel{"volo: no address", CodeUnavailable}
 	// ErrClosed means the client or server is closed.
-	ErrClosed = errors.New("volo: closed")
+	ErrClosed error = &sentinel{"volo: closed", CodeCanceled}
 	// ErrServerClosed is returned by a server's Serve after Shutdown or
 	// Close, like http.ErrServerClosed.
-	ErrServerClosed = errors.New("volo: server closed")
+	ErrServerClosed error = &sentinel{"volo: server closed", CodeUnavailable}
 	// ErrBiz matches every *BizError.
 	ErrBiz = errors.New("volo: business error")
 )
@@ -96,3 +96,15 @@ type timeoutError struct{}
 func (timeoutError) Error() string { return "volo: timeout" }
 
 func (timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+func (timeoutError) RPCCode() string { return CodeDeadlineExceeded.String() }
+
+// sentinel is an error with a code, compared by identity.
+type sentinel struct {
+	msg  string
+	code Code
+}
+
+func (s *sentinel) Error() string { return s.msg }
+
+func (s *sentinel) RPCCode() string { return s.code.String() }

@@ -12,13 +12,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	athrift "github.com/apache/thrift/lib/go/thrift"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/govolo/volo/volo/client"
-	"github.com/govolo/volo/volo/frame"
-	"github.com/govolo/volo/volo/server"
+	"github.com/govolo/volo/volo/thrift/client"
+	"github.com/govolo/volo/volo/thrift/frame"
+	"github.com/govolo/volo/volo/thrift/server"
 	"github.com/govolo/volo/volo/volotest"
 )
 
@@ -79,7 +82,7 @@ func run(b *testing.B, call func(ctx context.Context) error) {
 	}
 }
 
-func echo(_ context.Context, msg string) (string, error) { return msg, nil }
+func echoMsg(_ context.Context, msg string) (string, error) { return msg, nil }
 
 // A contender is one RPC stack with a client ready to call echo(payload).
 type contender struct {
@@ -94,14 +97,14 @@ func contenders(tb testing.TB) []contender {
 	var cs []contender
 	for _, f := range []frame.Framing{frame.TTHeader, frame.Framed} {
 		ln := volotest.ListenTCP(tb)
-		volotest.StartServer(tb, ln, volotest.EchoService, volotest.EchoFunc(echo),
+		thrifttest.StartServer(tb, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(echoMsg),
 			server.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 		c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithFraming(f), client.WithMaxIdle(callers))
 		if err != nil {
 			tb.Fatal(err)
 		}
 		tb.Cleanup(func() { c.Close() })
-		e := volotest.EchoClient{C: c}
+		e := &echo.EchoClient{Client: c}
 		cs = append(cs, contender{"volo-" + f.String(), func(ctx context.Context) (string, error) {
 			return e.Echo(ctx, payload)
 		}})
@@ -111,14 +114,14 @@ func contenders(tb testing.TB) []contender {
 	// connection, as grpc-go multiplexes its streams over one.
 	{
 		ln := volotest.ListenTCP(tb)
-		volotest.StartServer(tb, ln, volotest.EchoService, volotest.EchoFunc(echo),
+		thrifttest.StartServer(tb, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(echoMsg),
 			server.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 		c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1))
 		if err != nil {
 			tb.Fatal(err)
 		}
 		tb.Cleanup(func() { c.Close() })
-		e := volotest.EchoClient{C: c}
+		e := &echo.EchoClient{Client: c}
 		cs = append(cs, contender{"volo-ttheader-mux1", func(ctx context.Context) (string, error) {
 			return e.Echo(ctx, payload)
 		}})
@@ -140,7 +143,7 @@ func contenders(tb testing.TB) []contender {
 		c := <-pool
 		defer func() { pool <- c }()
 		var res echoResult
-		if _, err := c.Call(ctx, "echo", &echoArgs{Msg: payload}, &res); err != nil {
+		if _, err := c.Call(ctx, echo.EchoEchoMethod.Name, &echoArgs{Msg: payload}, &res); err != nil {
 			return "", err
 		}
 		if res.Success == nil {

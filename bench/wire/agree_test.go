@@ -4,19 +4,20 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	athrift "github.com/apache/thrift/lib/go/thrift"
 	gthrift "github.com/cloudwego/gopkg/protocol/thrift"
 
 	"github.com/govolo/volo/volo/thrift"
-	"github.com/govolo/volo/volo/thrift/thrifttest"
 )
 
 // The contenders must do the same work: same bytes out, same value back.
 func TestContendersAgree(t *testing.T) {
 	for _, sz := range sizes {
-		ours := thrift.AppendMessage(nil, thrifttest.EchoMethod, thrift.Call, 1, &thrifttest.EchoArgs{Msg: sz.msg})
+		ours := thrift.AppendMessage(nil, echo.EchoEchoMethod.Name, thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: sz.msg})
 
-		g := gthrift.Binary.AppendMessageBegin(nil, thrifttest.EchoMethod, gthrift.CALL, 1)
+		g := gthrift.Binary.AppendMessageBegin(nil, echo.EchoEchoMethod.Name, gthrift.CALL, 1)
 		g = gthrift.Binary.AppendFieldBegin(g, gthrift.STRING, 1)
 		g = gthrift.Binary.AppendString(g, sz.msg)
 		g = gthrift.Binary.AppendFieldStop(g)

@@ -8,13 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	athrift "github.com/apache/thrift/lib/go/thrift"
 	gthrift "github.com/cloudwego/gopkg/protocol/thrift"
 	"github.com/cloudwego/gopkg/protocol/ttheader"
 
-	"github.com/govolo/volo/volo/frame"
 	"github.com/govolo/volo/volo/thrift"
-	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"github.com/govolo/volo/volo/thrift/frame"
 )
 
 var ctx = context.Background()
@@ -32,12 +33,12 @@ var sink int
 
 func BenchmarkEchoArgsEncode(b *testing.B) {
 	for _, sz := range sizes {
-		args := &thrifttest.EchoArgs{Msg: sz.msg}
+		args := &echo.EchoEchoArgs{Msg: sz.msg}
 		b.Run("volo/"+sz.name, func(b *testing.B) {
 			b.ReportAllocs()
 			buf := make([]byte, 0, 2048)
 			for b.Loop() {
-				buf = thrift.AppendMessage(buf[:0], thrifttest.EchoMethod, thrift.Call, 1, args)
+				buf = thrift.AppendMessage(buf[:0], echo.EchoEchoMethod.Name, thrift.MessageCall, 1, args)
 			}
 			sink = len(buf)
 		})
@@ -45,7 +46,7 @@ func BenchmarkEchoArgsEncode(b *testing.B) {
 			b.ReportAllocs()
 			buf := make([]byte, 0, 2048)
 			for b.Loop() {
-				buf = gthrift.Binary.AppendMessageBegin(buf[:0], thrifttest.EchoMethod, gthrift.CALL, 1)
+				buf = gthrift.Binary.AppendMessageBegin(buf[:0], echo.EchoEchoMethod.Name, gthrift.CALL, 1)
 				buf = gthrift.Binary.AppendFieldBegin(buf, gthrift.STRING, 1)
 				buf = gthrift.Binary.AppendString(buf, args.Msg)
 				buf = gthrift.Binary.AppendFieldStop(buf)
@@ -66,7 +67,7 @@ func BenchmarkEchoArgsEncode(b *testing.B) {
 }
 
 func apacheWriteEcho(p *athrift.TBinaryProtocol, msg string) {
-	_ = p.WriteMessageBegin(ctx, thrifttest.EchoMethod, athrift.CALL, 1)
+	_ = p.WriteMessageBegin(ctx, echo.EchoEchoMethod.Name, athrift.CALL, 1)
 	_ = p.WriteStructBegin(ctx, "echo_args")
 	_ = p.WriteFieldBegin(ctx, "msg", athrift.STRING, 1)
 	_ = p.WriteString(ctx, msg)
@@ -79,11 +80,11 @@ func apacheWriteEcho(p *athrift.TBinaryProtocol, msg string) {
 
 func BenchmarkEchoArgsDecode(b *testing.B) {
 	for _, sz := range sizes {
-		msg := thrift.AppendMessage(nil, thrifttest.EchoMethod, thrift.Call, 1, &thrifttest.EchoArgs{Msg: sz.msg})
+		msg := thrift.AppendMessage(nil, echo.EchoEchoMethod.Name, thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: sz.msg})
 		b.Run("volo/"+sz.name, func(b *testing.B) {
 			b.ReportAllocs()
 			d := thrift.NewDecoder(nil)
-			var args thrifttest.EchoArgs
+			var args echo.EchoEchoArgs
 			for b.Loop() {
 				d.Reset(msg)
 				if _, _, _, err := thrift.DecodeMessage(d, &args); err != nil {
@@ -179,7 +180,7 @@ var (
 	}
 	header = &frame.Header{
 		SeqID: 1, FromService: "caller", ToService: "echo.svc", ToMethod: "echo",
-		RPCTimeout: time.Second, MsgType: thrift.Call, StrInfo: strInfo,
+		RPCTimeout: time.Second, MsgType: thrift.MessageCall, StrInfo: strInfo,
 	}
 	intInfo = map[uint16]string{
 		ttheader.FromService: "caller", ttheader.ToService: "echo.svc", ttheader.ToMethod: "echo",
@@ -188,12 +189,12 @@ var (
 )
 
 func BenchmarkTTHeaderEncode(b *testing.B) {
-	args := &thrifttest.EchoArgs{Msg: sizes[0].msg}
+	args := &echo.EchoEchoArgs{Msg: sizes[0].msg}
 	b.Run("volo", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			buf := frame.GetBuffer()
-			out, err := frame.AppendMessage(buf.B, frame.TTHeader, header, thrifttest.EchoMethod, thrift.Call, 1, args)
+			out, err := frame.AppendMessage(buf.B, frame.TTHeader, header, echo.EchoEchoMethod.Name, thrift.MessageCall, 1, args)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -210,7 +211,7 @@ func BenchmarkTTHeaderEncode(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			out = gthrift.Binary.AppendMessageBegin(out, thrifttest.EchoMethod, gthrift.CALL, 1)
+			out = gthrift.Binary.AppendMessageBegin(out, echo.EchoEchoMethod.Name, gthrift.CALL, 1)
 			out = gthrift.Binary.AppendFieldBegin(out, gthrift.STRING, 1)
 			out = gthrift.Binary.AppendString(out, args.Msg)
 			out = gthrift.Binary.AppendFieldStop(out)
@@ -221,7 +222,7 @@ func BenchmarkTTHeaderEncode(b *testing.B) {
 }
 
 func BenchmarkTTHeaderDecode(b *testing.B) {
-	msg, err := frame.AppendMessage(nil, frame.TTHeader, header, thrifttest.EchoMethod, thrift.Call, 1, &thrifttest.EchoArgs{Msg: sizes[0].msg})
+	msg, err := frame.AppendMessage(nil, frame.TTHeader, header, echo.EchoEchoMethod.Name, thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: sizes[0].msg})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func BenchmarkTTHeaderDecode(b *testing.B) {
 		r := frame.NewReader(src)
 		d := thrift.NewDecoder(nil)
 		var f frame.Frame
-		var args thrifttest.EchoArgs
+		var args echo.EchoEchoArgs
 		for b.Loop() {
 			src.Reset(msg)
 			if err := r.Next(&f); err != nil {
@@ -259,17 +260,17 @@ func BenchmarkTTHeaderDecode(b *testing.B) {
 }
 
 func BenchmarkFramedRoundTrip(b *testing.B) {
-	args := &thrifttest.EchoArgs{Msg: sizes[1].msg}
+	args := &echo.EchoEchoArgs{Msg: sizes[1].msg}
 	b.Run("volo", func(b *testing.B) {
 		b.ReportAllocs()
 		var stream bytes.Buffer
 		r := frame.NewReader(&stream)
 		d := thrift.NewDecoder(nil)
 		var f frame.Frame
-		var got thrifttest.EchoArgs
+		var got echo.EchoEchoArgs
 		for b.Loop() {
 			buf := frame.GetBuffer()
-			out, err := frame.AppendMessage(buf.B, frame.Framed, nil, thrifttest.EchoMethod, thrift.Call, 1, args)
+			out, err := frame.AppendMessage(buf.B, frame.Framed, nil, echo.EchoEchoMethod.Name, thrift.MessageCall, 1, args)
 			if err != nil {
 				b.Fatal(err)
 			}

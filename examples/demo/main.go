@@ -38,10 +38,10 @@ import (
 	"github.com/govolo/volo/metainfo"
 	"github.com/govolo/volo/motore"
 	"github.com/govolo/volo/volo"
-	"github.com/govolo/volo/volo/client"
-	"github.com/govolo/volo/volo/server"
 	"github.com/govolo/volo/volo/thrift"
-	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"github.com/govolo/volo/volo/thrift/client"
+	"github.com/govolo/volo/volo/thrift/server"
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
 )
 
 func main() {
@@ -63,9 +63,12 @@ func main() {
 // errEmpty rejects requests with no message, as a business error.
 var errEmpty = &volo.BizError{Status: 400, Message: "empty message"}
 
-// echo is the handler: it answers msg in upper case, signed with the
-// caller's tenant; "panic" and "slow" misbehave on purpose.
-func echo(ctx context.Context, msg string) (string, error) {
+// handler implements the Echo service of the generated package echo: it
+// answers msg in upper case; "panic" and "slow" misbehave on purpose.
+type handler struct{}
+
+// Echo is the one method of service Echo.
+func (handler) Echo(ctx context.Context, msg string) (string, error) {
 	switch msg {
 	case "panic":
 		panic("echo cannot handle " + msg)
@@ -76,28 +79,11 @@ func echo(ctx context.Context, msg string) (string, error) {
 	return strings.ToUpper(msg), nil
 }
 
-// echoService describes Echo to the server, as generated code will.
-var echoService = &volo.ServiceDesc{
-	Name: "Echo",
-	Methods: map[string]volo.MethodDesc{
-		"echo": {
-			NewArgs: func() thrift.Struct { return new(thrifttest.EchoArgs) },
-			Handler: func(ctx context.Context, _ any, args thrift.Struct) (thrift.Struct, error) {
-				r, err := echo(ctx, args.(*thrifttest.EchoArgs).Msg)
-				if err != nil {
-					return nil, err
-				}
-				return &thrifttest.EchoResult{Success: &r}, nil
-			},
-		},
-	},
-}
-
 // counter counts calls and failures as they pass.
 type counter struct{ calls, failures atomic.Int64 }
 
-func (c *counter) middleware() volo.Middleware {
-	return motore.MiddlewareFn("metrics", func(ctx context.Context, call *volo.Call, next volo.Service) (thrift.Struct, error) {
+func (c *counter) middleware() thrift.Middleware {
+	return motore.MiddlewareFn("metrics", func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
 		c.calls.Add(1)
 		res, err := next.Call(ctx, call)
 		if err != nil {
@@ -110,8 +96,8 @@ func (c *counter) middleware() volo.Middleware {
 // serverLog prints each call as the instance called name receives it, with
 // the caller's metainfo, and signs the reply with the name as a backward
 // metainfo value.
-func serverLog(w io.Writer, name string) volo.Middleware {
-	return motore.MiddlewareFn("server-log", func(ctx context.Context, call *volo.Call, next volo.Service) (thrift.Struct, error) {
+func serverLog(w io.Writer, name string) thrift.Middleware {
+	return motore.MiddlewareFn("server-log", func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
 		tenant, _ := metainfo.GetPersistentValue(ctx, "tenant")
 		fmt.Fprintf(w, "    server %s: %s.%s(%q) tenant=%s\n", name, call.Service, call.Method, argMsg(call), tenant)
 		metainfo.SendBackwardValue(ctx, "served-by", name)
@@ -120,8 +106,8 @@ func serverLog(w io.Writer, name string) volo.Middleware {
 }
 
 // rejectEmpty refuses an empty message before it reaches the handler.
-func rejectEmpty() volo.Middleware {
-	return motore.Filter[thrift.Struct](func(_ context.Context, call *volo.Call) error {
+func rejectEmpty() thrift.Middleware {
+	return motore.Filter[thrift.Struct](func(_ context.Context, call *thrift.Call) error {
 		if argMsg(call) == "" {
 			return errEmpty
 		}
@@ -129,16 +115,16 @@ func rejectEmpty() volo.Middleware {
 	})
 }
 
-func argMsg(call *volo.Call) string {
-	if a, ok := call.Args.(*thrifttest.EchoArgs); ok {
+func argMsg(call *thrift.Call) string {
+	if a, ok := call.Args.(*echo.EchoEchoArgs); ok {
 		return a.Msg
 	}
 	return ""
 }
 
 // clientLog prints each call and its outcome as the caller sees it.
-func clientLog(w io.Writer) volo.Middleware {
-	return motore.MiddlewareFn("client-log", func(ctx context.Context, call *volo.Call, next volo.Service) (thrift.Struct, error) {
+func clientLog(w io.Writer) thrift.Middleware {
+	return motore.MiddlewareFn("client-log", func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
 		fmt.Fprintf(w, "  call %q\n", argMsg(call))
 		res, err := next.Call(ctx, call)
 		if err != nil {
@@ -146,7 +132,7 @@ func clientLog(w io.Writer) volo.Middleware {
 			return res, err
 		}
 		by, _ := metainfo.RecvBackwardValue(ctx, "served-by")
-		fmt.Fprintf(w, "    client: %q (served-by=%s)\n", *res.(*thrifttest.EchoResult).Success, by)
+		fmt.Fprintf(w, "    client: %q (served-by=%s)\n", *res.(*echo.EchoEchoResult).Success, by)
 		return res, err
 	})
 }
@@ -161,7 +147,7 @@ func describeErr(err error) string {
 	case errors.As(err, &be):
 		return fmt.Sprintf("business error %d: %s", be.Status, be.Message)
 	case errors.As(err, &ae):
-		return fmt.Sprintf("exception (%s): %s", ae.Type, ae.Message)
+		return fmt.Sprintf("exception (%s, code %s): %s", ae.Type, volo.CodeOf(err), ae.Message)
 	}
 	return err.Error()
 }
@@ -171,8 +157,8 @@ func newServer(w io.Writer, name string, metrics *counter) (*server.Server, erro
 		server.WithMiddleware(
 			serverLog(w, name),
 			metrics.middleware(),
-			ratelimit.NewConcurrency[*volo.Call, thrift.Struct](64),
-			motore.CatchPanic[*volo.Call, thrift.Struct](),
+			ratelimit.NewConcurrency[*thrift.Call, thrift.Struct](64),
+			motore.CatchPanic[*thrift.Call, thrift.Struct](),
 			rejectEmpty(),
 		),
 		server.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
@@ -180,7 +166,7 @@ func newServer(w io.Writer, name string, metrics *counter) (*server.Server, erro
 	if err != nil {
 		return nil, err
 	}
-	return srv, srv.RegisterService(echoService, nil)
+	return srv, echo.RegisterEcho(srv, handler{})
 }
 
 // lockedWriter lets the server's and the client's goroutines print to one
@@ -264,8 +250,8 @@ func startInstances(w io.Writer) ([]*instance, error) {
 
 // attemptLog prints an attempt the balancer will retry elsewhere: one whose
 // connection could not be made.
-func attemptLog(w io.Writer, names map[string]string) volo.Middleware {
-	return motore.MiddlewareFn("attempt-log", func(ctx context.Context, call *volo.Call, next volo.Service) (thrift.Struct, error) {
+func attemptLog(w io.Writer, names map[string]string) thrift.Middleware {
+	return motore.MiddlewareFn("attempt-log", func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
 		res, err := next.Call(ctx, call)
 		if errors.Is(err, discovery.ErrConnection) {
 			in, _ := discovery.InstanceFromContext(ctx)
@@ -301,13 +287,13 @@ func run(out io.Writer, timeout time.Duration) error {
 		return err
 	}
 	defer bal.Close()
-	breakers := circuitbreaker.NewGroup[thrift.Struct](func(ctx context.Context, _ *volo.Call) string {
+	breakers := circuitbreaker.NewGroup[thrift.Struct](func(ctx context.Context, _ *thrift.Call) string {
 		in, _ := discovery.InstanceFromContext(ctx)
 		return names[in.Addr]
 	}, circuitbreaker.WithIdleTimeout(0))
 
-	c, err := client.New("Echo",
-		client.WithMiddleware(clientLog(w), motore.Timeout[*volo.Call, thrift.Struct](timeout)),
+	c, err := echo.NewEchoClient(
+		client.WithMiddleware(clientLog(w), motore.Timeout[*thrift.Call, thrift.Struct](timeout)),
 		client.WithBalancer(bal),
 		client.WithInstanceMiddleware(attemptLog(w, names), breakers),
 	)
@@ -321,9 +307,8 @@ func run(out io.Writer, timeout time.Duration) error {
 	fmt.Fprintln(w, "calls to instances a and b (tenant=acme travels as persistent metainfo):")
 	ctx := metainfo.WithPersistentValue(context.Background(), "tenant", "acme")
 	call := func(msg string) error {
-		var res thrifttest.EchoResult
 		ctx := metainfo.WithBackwardValues(ctx)
-		err := c.Call(ctx, "echo", &thrifttest.EchoArgs{Msg: msg}, &res)
+		_, err := c.Echo(ctx, msg)
 		var be *volo.BizError
 		var ae *thrift.ApplicationException
 		switch {

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govolo/volo/volo/client"
-	"github.com/govolo/volo/volo/frame"
-	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"github.com/govolo/volo/volo/thrift/client"
+	"github.com/govolo/volo/volo/thrift/frame"
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
 	"go.uber.org/goleak"
 )
 
@@ -33,7 +33,7 @@ calls to instances a and b (tenant=acme travels as persistent metainfo):
     client: error: business error 400: empty message
   call "panic"
     server a: Echo.echo("panic") tenant=acme
-    client: error: exception (internal error): motore: panic recovered: echo cannot handle panic
+    client: error: exception (internal error, code internal): volo: the handler of echo panicked
   call "slow"
     server b: Echo.echo("slow") tenant=acme
     client: error: timeout
@@ -73,15 +73,14 @@ func TestStandaloneServesFramedClients(t *testing.T) {
 	go func() { done <- serveUntil(ctx, &out, ln) }()
 
 	for _, f := range []frame.Framing{frame.Framed, frame.Buffered, frame.TTHeader} {
-		c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithFraming(f))
+		c, err := echo.NewEchoClient(client.WithAddress(ln.Addr().String()), client.WithFraming(f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var res thrifttest.EchoResult
-		err = c.Call(context.Background(), "echo", &thrifttest.EchoArgs{Msg: "standalone"}, &res)
+		got, err := c.Echo(context.Background(), "standalone")
 		c.Close()
-		if err != nil || res.Success == nil || *res.Success != "STANDALONE" {
-			t.Fatalf("%v: got %v, %v", f, res.Success, err)
+		if err != nil || got != "STANDALONE" {
+			t.Fatalf("%v: got %q, %v", f, got, err)
 		}
 	}
 	cancel()

@@ -56,6 +56,12 @@ func (e *RejectedError) Error() string {
 // Unwrap returns ErrOpen or ErrTooManyRequests.
 func (e *RejectedError) Unwrap() error { return e.Err }
 
+// RPCCode names the RPC status of a rejected call, "unavailable": the
+// call was not made and may succeed later or elsewhere. An RPC framework
+// that maps errors to codes (volo's CodeOf, gRPC's UNAVAILABLE) reads it
+// without importing this package.
+func (e *RejectedError) RPCCode() string { return "unavailable" }
+
 // newRejected builds the error once per breaker, so that a rejection does
 // not allocate.
 func newRejected(key string, err error) *RejectedError {

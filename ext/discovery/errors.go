@@ -7,12 +7,14 @@ import (
 
 var (
 	// ErrNoInstance means there is no instance to send a call to: the target
-	// has none, all were filtered out, or all were tried already.
-	ErrNoInstance = errors.New("discovery: no instance available")
+	// has none, all were filtered out, or all were tried already. Its RPC
+	// status code is "unavailable".
+	ErrNoInstance error = &unavailable{"discovery: no instance available"}
 	// ErrConnection marks an error as connection-level: the request did not
 	// reach the instance, so it is safe to retry on another one. Transports
-	// wrap their dial and connection failures with it.
-	ErrConnection = errors.New("discovery: connection failed")
+	// wrap their dial and connection failures with it. Its RPC status code
+	// is "unavailable".
+	ErrConnection error = &unavailable{"discovery: connection failed"}
 	// ErrClosed is returned by a closed Watcher or Registry. (A closed
 	// Balancer keeps picking from its last instances.)
 	ErrClosed = errors.New("discovery: closed")
@@ -34,3 +36,11 @@ func IsConnectionError(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
 }
+
+// unavailable is a sentinel whose RPC status code is "unavailable", which
+// RPC frameworks that map errors to codes (volo's CodeOf) read without
+// importing this package.
+type unavailable struct{ msg string }
+
+func (e *unavailable) Error() string   { return e.msg }
+func (e *unavailable) RPCCode() string { return "unavailable" }

@@ -45,6 +45,11 @@ func (e *LimitedError) Error() string {
 // Is makes errors.Is(err, ErrLimited) true.
 func (e *LimitedError) Is(target error) bool { return target == ErrLimited }
 
+// RPCCode names the RPC status of a rejection, "resource_exhausted", so
+// that an RPC framework that maps errors to codes (volo's CodeOf, gRPC's
+// RESOURCE_EXHAUSTED) reports it without importing this package.
+func (e *LimitedError) RPCCode() string { return "resource_exhausted" }
+
 // RetryAfter returns the retry-after hint carried by a rejection anywhere in
 // err's chain. ok is false when err is not a rejection of this package or
 // the limiter could not tell how long to wait.

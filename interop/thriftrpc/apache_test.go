@@ -7,13 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	athrift "github.com/apache/thrift/lib/go/thrift"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/govolo/volo/volo/client"
-	"github.com/govolo/volo/volo/frame"
 	"github.com/govolo/volo/volo/thrift"
+	"github.com/govolo/volo/volo/thrift/client"
+	"github.com/govolo/volo/volo/thrift/frame"
 	"github.com/govolo/volo/volo/thrift/thrifttest"
 	"github.com/govolo/volo/volo/volotest"
 )
@@ -37,7 +39,7 @@ func apacheTransport(framed bool, sock athrift.TTransport) athrift.TTransport {
 
 func TestApacheClientCallsVoloServer(t *testing.T) {
 	ln := volotest.ListenTCP(t)
-	volotest.StartServer(t, ln, volotest.EchoService, volotest.EchoFunc(upper))
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(upper))
 	for _, framed := range []bool{true, false} {
 		name := map[bool]string{true: "framed", false: "buffered"}[framed]
 		t.Run(name, func(t *testing.T) {
@@ -49,14 +51,14 @@ func TestApacheClientCallsVoloServer(t *testing.T) {
 			ctx := context.Background()
 			for _, msg := range []string{"hello apache", "", strings.Repeat("y", 64<<10)} {
 				var res echoResult
-				_, err := c.Call(ctx, "echo", &echoArgs{Msg: msg}, &res)
+				_, err := c.Call(ctx, echo.EchoEchoMethod.Name, &echoArgs{Msg: msg}, &res)
 				require.NoError(t, err)
 				require.NotNil(t, res.Success)
 				assert.Equal(t, strings.ToUpper(msg), *res.Success)
 			}
 			// A handler error comes back as a TApplicationException.
 			var res echoResult
-			_, err := c.Call(ctx, "echo", &echoArgs{Msg: "fail"}, &res)
+			_, err := c.Call(ctx, echo.EchoEchoMethod.Name, &echoArgs{Msg: "fail"}, &res)
 			var ae athrift.TApplicationException
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, int32(athrift.INTERNAL_ERROR), ae.TypeId())
@@ -88,13 +90,13 @@ func TestVoloClientCallsApacheServer(t *testing.T) {
 
 			c, err := client.New("Echo", client.WithAddress(sock.Addr().String()), client.WithFraming(f))
 			require.NoError(t, err)
-			e := volotest.EchoClient{C: c}
+			e := &echo.EchoClient{Client: c}
 			for _, msg := range []string{"hello volo", "", strings.Repeat("z", 64<<10)} {
 				got, err := e.Echo(context.Background(), msg)
 				require.NoError(t, err)
 				assert.Equal(t, strings.ToUpper(msg), got)
 			}
-			err = c.Call(context.Background(), "nope", &thrifttest.EchoArgs{Msg: "x"}, &thrifttest.EchoResult{})
+			err = c.Call(context.Background(), &thrift.MethodDesc{Name: "nope"}, &echo.EchoEchoArgs{Msg: "x"}, &echo.EchoEchoResult{})
 			var ae *thrift.ApplicationException
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, thrift.ExceptionUnknownMethod, ae.Type)

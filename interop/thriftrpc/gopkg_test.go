@@ -8,13 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	gthrift "github.com/cloudwego/gopkg/protocol/thrift"
 	"github.com/cloudwego/gopkg/protocol/ttheader"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/govolo/volo/metainfo"
-	"github.com/govolo/volo/volo/client"
+	"github.com/govolo/volo/volo/thrift/client"
 	"github.com/govolo/volo/volo/volotest"
 )
 
@@ -83,7 +86,7 @@ func TestGopkgRequestToVoloServer(t *testing.T) {
 	}
 	got := make(chan seen, 1)
 	ln := volotest.ListenTCP(t)
-	volotest.StartServer(t, ln, volotest.EchoService, volotest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
 		var s seen
 		s.persist, _ = metainfo.GetPersistentValue(ctx, "tenant")
 		s.transit, _ = metainfo.GetValue(ctx, "stage")
@@ -180,7 +183,7 @@ func clientToGopkg(t *testing.T, backwardKey string, codec *metainfo.Codec) {
 	ctx = metainfo.WithBackwardValues(ctx)
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	got, err := volotest.EchoClient{C: cl}.Echo(ctx, "from volo")
+	got, err := (&echo.EchoClient{Client: cl}).Echo(ctx, "from volo")
 	require.NoError(t, err)
 	assert.Equal(t, "ok", got)
 	cost, _ := metainfo.RecvBackwardValue(ctx, "cost")

@@ -6,12 +6,15 @@ import (
 	"math"
 	"testing"
 
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	athrift "github.com/apache/thrift/lib/go/thrift"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/govolo/volo/volo/frame"
 	"github.com/govolo/volo/volo/thrift"
+	"github.com/govolo/volo/volo/thrift/frame"
 	"github.com/govolo/volo/volo/thrift/thrifttest"
 )
 
@@ -38,7 +41,7 @@ func newApache(framed bool, b []byte) *apacheStack {
 func (s *apacheStack) writeEcho(t *testing.T, typ athrift.TMessageType, seq int32, msg string) []byte {
 	t.Helper()
 	p := s.proto
-	require.NoError(t, p.WriteMessageBegin(ctx, thrifttest.EchoMethod, typ, seq))
+	require.NoError(t, p.WriteMessageBegin(ctx, echo.EchoEchoMethod.Name, typ, seq))
 	require.NoError(t, p.WriteStructBegin(ctx, "echo_args"))
 	require.NoError(t, p.WriteFieldBegin(ctx, "msg", athrift.STRING, 1))
 	require.NoError(t, p.WriteString(ctx, msg))
@@ -56,7 +59,7 @@ func (s *apacheStack) readEchoResult(t *testing.T) (athrift.TMessageType, int32,
 	p := s.proto
 	name, typ, seq, err := p.ReadMessageBegin(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, thrifttest.EchoMethod, name)
+	assert.Equal(t, echo.EchoEchoMethod.Name, name)
 	if typ == athrift.EXCEPTION {
 		ae := athrift.NewTApplicationException(0, "")
 		require.NoError(t, ae.Read(ctx, p))
@@ -96,11 +99,11 @@ func TestApacheClientToVolo(t *testing.T) {
 		} else {
 			assert.Equal(t, frame.Buffered, fr.Framing)
 		}
-		var args thrifttest.EchoArgs
+		var args echo.EchoEchoArgs
 		name, typ, seq, err := thrift.DecodeMessage(thrift.NewDecoder(fr.Payload), &args)
 		require.NoError(t, err)
-		assert.Equal(t, thrifttest.EchoMethod, name)
-		assert.Equal(t, thrift.Call, typ)
+		assert.Equal(t, echo.EchoEchoMethod.Name, name)
+		assert.Equal(t, thrift.MessageCall, typ)
 		assert.Equal(t, int32(11), seq)
 		assert.Equal(t, "from apache", args.Msg)
 	}
@@ -113,16 +116,16 @@ func TestApacheOldHeaderToVolo(t *testing.T) {
 	p := athrift.NewTBinaryProtocolConf(mem, &athrift.TConfiguration{TBinaryStrictWrite: &strict})
 	s := &apacheStack{mem: mem, trans: mem, proto: p}
 	b := s.writeEcho(t, athrift.ONEWAY, 3, "old")
-	var args thrifttest.EchoArgs
+	var args echo.EchoEchoArgs
 	name, typ, seq, err := thrift.DecodeMessage(thrift.NewDecoder(b), &args)
 	require.NoError(t, err)
-	assert.Equal(t, []any{thrifttest.EchoMethod, thrift.Oneway, int32(3), "old"}, []any{name, typ, seq, args.Msg})
+	assert.Equal(t, []any{echo.EchoEchoMethod.Name, thrift.MessageOneway, int32(3), "old"}, []any{name, typ, seq, args.Msg})
 }
 
 func TestVoloReplyToApacheClient(t *testing.T) {
 	for _, f := range []frame.Framing{frame.Framed, frame.Buffered} {
 		ok := "echoed"
-		b, err := frame.AppendMessage(nil, f, nil, thrifttest.EchoMethod, thrift.Reply, 12, &thrifttest.EchoResult{Success: &ok})
+		b, err := frame.AppendMessage(nil, f, nil, echo.EchoEchoMethod.Name, thrift.MessageReply, 12, &echo.EchoEchoResult{Success: &ok})
 		require.NoError(t, err)
 		typ, seq, success, err := newApache(f == frame.Framed, b).readEchoResult(t)
 		require.NoError(t, err)
@@ -137,7 +140,7 @@ func TestApplicationExceptionWithApache(t *testing.T) {
 	for _, f := range []frame.Framing{frame.Framed, frame.Buffered} {
 		// volo server -> Apache client.
 		ae := thrift.NewApplicationException(thrift.ExceptionUnknownMethod, "no method echo2")
-		b, err := frame.AppendMessage(nil, f, nil, thrifttest.EchoMethod, thrift.Exception, 5, ae)
+		b, err := frame.AppendMessage(nil, f, nil, echo.EchoEchoMethod.Name, thrift.MessageException, 5, ae)
 		require.NoError(t, err)
 		typ, seq, _, err := newApache(f == frame.Framed, b).readEchoResult(t)
 		assert.Equal(t, athrift.EXCEPTION, typ)
@@ -147,18 +150,29 @@ func TestApplicationExceptionWithApache(t *testing.T) {
 		assert.Equal(t, int32(athrift.UNKNOWN_METHOD), tae.TypeId())
 		assert.Equal(t, "no method echo2", tae.Error())
 
+		// The code volo adds as field 3 is skipped by Apache.
+		coded := thrift.ExceptionFor(volo.Errorf(volo.CodeResourceExhausted, "slow down"))
+		b, err = frame.AppendMessage(nil, f, nil, echo.EchoEchoMethod.Name, thrift.MessageException, 7, coded)
+		require.NoError(t, err)
+		typ, seq, _, err = newApache(f == frame.Framed, b).readEchoResult(t)
+		assert.Equal(t, athrift.EXCEPTION, typ)
+		assert.Equal(t, int32(7), seq)
+		require.ErrorAs(t, err, &tae)
+		assert.Equal(t, int32(athrift.INTERNAL_ERROR), tae.TypeId())
+		assert.Equal(t, "slow down", tae.Error())
+
 		// Apache server -> volo client.
 		s := newApache(f == frame.Framed, nil)
-		require.NoError(t, s.proto.WriteMessageBegin(ctx, thrifttest.EchoMethod, athrift.EXCEPTION, 6))
+		require.NoError(t, s.proto.WriteMessageBegin(ctx, echo.EchoEchoMethod.Name, athrift.EXCEPTION, 6))
 		require.NoError(t, athrift.NewTApplicationException(athrift.INTERNAL_ERROR, "boom").Write(ctx, s.proto))
 		require.NoError(t, s.proto.WriteMessageEnd(ctx))
 		require.NoError(t, s.proto.Flush(ctx))
 		var fr frame.Frame
 		require.NoError(t, frame.NewReader(bytes.NewReader(s.mem.Bytes())).Next(&fr))
 		assert.Equal(t, f, fr.Framing)
-		var res thrifttest.EchoResult
+		var res echo.EchoEchoResult
 		_, mtyp, mseq, err := thrift.DecodeMessage(thrift.NewDecoder(fr.Payload), &res)
-		assert.Equal(t, thrift.Exception, mtyp)
+		assert.Equal(t, thrift.MessageException, mtyp)
 		assert.Equal(t, int32(6), mseq)
 		var got *thrift.ApplicationException
 		require.ErrorAs(t, err, &got)
@@ -245,7 +259,7 @@ func TestEveryTypeWithApache(t *testing.T) {
 	assert.Equal(t, in, &out)
 
 	// Our encoding is byte for byte Apache's (one map entry, so no order).
-	ours, err := frame.AppendMessage(nil, frame.Framed, nil, "sample", thrift.Reply, 1, in)
+	ours, err := frame.AppendMessage(nil, frame.Framed, nil, "sample", thrift.MessageReply, 1, in)
 	require.NoError(t, err)
 	assert.Equal(t, apacheBytes, ours)
 

@@ -7,14 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	gthrift "github.com/cloudwego/gopkg/protocol/thrift"
 	"github.com/cloudwego/gopkg/protocol/ttheader"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/govolo/volo/volo/frame"
 	"github.com/govolo/volo/volo/thrift"
-	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"github.com/govolo/volo/volo/thrift/frame"
 )
 
 var strInfo = map[string]string{
@@ -53,7 +55,7 @@ func gopkgEchoArgs(t *testing.T, b []byte) (name string, typ int32, seq int32, m
 
 // gopkgEchoMessage encodes an echo call with gopkg's binary codec.
 func gopkgEchoMessage(msg string, seq int32) []byte {
-	b := gthrift.Binary.AppendMessageBegin(nil, thrifttest.EchoMethod, gthrift.CALL, seq)
+	b := gthrift.Binary.AppendMessageBegin(nil, echo.EchoEchoMethod.Name, gthrift.CALL, seq)
 	b = gthrift.Binary.AppendFieldBegin(b, gthrift.STRING, 1)
 	b = gthrift.Binary.AppendString(b, msg)
 	return gthrift.Binary.AppendFieldStop(b)
@@ -64,12 +66,12 @@ func TestTTHeaderToGopkg(t *testing.T) {
 		h := &frame.Header{
 			SeqID: 42, Flags: frame.FlagOutOfOrder,
 			FromService: "caller", ToService: "echo.svc", ToMethod: "echo",
-			RPCTimeout: 1500 * time.Millisecond, MsgType: thrift.Call,
+			RPCTimeout: 1500 * time.Millisecond, MsgType: thrift.MessageCall,
 			IntInfo:  map[uint16]string{ttheader.LogID: "log-1"},
 			StrInfo:  strInfo,
 			ACLToken: "secret",
 		}
-		b, err := frame.AppendMessage(nil, f, h, thrifttest.EchoMethod, thrift.Call, 42, &thrifttest.EchoArgs{Msg: "hello kitex"})
+		b, err := frame.AppendMessage(nil, f, h, echo.EchoEchoMethod.Name, thrift.MessageCall, 42, &echo.EchoEchoArgs{Msg: "hello kitex"})
 		require.NoError(t, err)
 
 		p, err := ttheader.DecodeFromBytes(context.Background(), b)
@@ -94,7 +96,7 @@ func TestTTHeaderToGopkg(t *testing.T) {
 			payload = payload[4:]
 		}
 		name, typ, seq, msg := gopkgEchoArgs(t, payload)
-		assert.Equal(t, thrifttest.EchoMethod, name)
+		assert.Equal(t, echo.EchoEchoMethod.Name, name)
 		assert.Equal(t, gthrift.CALL, typ)
 		assert.Equal(t, int32(42), seq)
 		assert.Equal(t, "hello kitex", msg)
@@ -133,17 +135,17 @@ func TestGopkgToTTHeader(t *testing.T) {
 		assert.Equal(t, frame.Header{
 			Flags: frame.FlagOutOfOrder, SeqID: 7, ProtocolID: frame.ProtocolBinary,
 			FromService: "caller", ToService: "echo.svc", ToMethod: "echo",
-			RPCTimeout: 250 * time.Millisecond, MsgType: thrift.Call,
+			RPCTimeout: 250 * time.Millisecond, MsgType: thrift.MessageCall,
 			IntInfo:  map[uint16]string{ttheader.LogID: "log-1"},
 			StrInfo:  strInfo,
 			ACLToken: "secret",
 		}, fr.Header)
 
-		var args thrifttest.EchoArgs
+		var args echo.EchoEchoArgs
 		name, typ, seq, err := thrift.DecodeMessage(thrift.NewDecoder(fr.Payload), &args)
 		require.NoError(t, err)
-		assert.Equal(t, thrifttest.EchoMethod, name)
-		assert.Equal(t, thrift.Call, typ)
+		assert.Equal(t, echo.EchoEchoMethod.Name, name)
+		assert.Equal(t, thrift.MessageCall, typ)
 		assert.Equal(t, int32(7), seq)
 		assert.Equal(t, "hello volo", args.Msg)
 	}
@@ -155,7 +157,7 @@ func TestGopkgEmptyHeader(t *testing.T) {
 	require.NoError(t, err)
 	b := append(hdr, gopkgEchoMessage("x", 1)...)
 	binary.BigEndian.PutUint32(b, uint32(len(b)-4))
-	ours, err := frame.AppendMessage(nil, frame.TTHeader, &frame.Header{SeqID: 1}, thrifttest.EchoMethod, thrift.Call, 1, &thrifttest.EchoArgs{Msg: "x"})
+	ours, err := frame.AppendMessage(nil, frame.TTHeader, &frame.Header{SeqID: 1}, echo.EchoEchoMethod.Name, thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: "x"})
 	require.NoError(t, err)
 	assert.Equal(t, b, ours, "same bytes for the same frame")
 }
@@ -170,6 +172,17 @@ func TestApplicationExceptionWithGopkg(t *testing.T) {
 	assert.Equal(t, len(b), n)
 	assert.Equal(t, int32(gthrift.UNKNOWN_METHOD), theirs.TypeID())
 	assert.Equal(t, "no method frob", theirs.Msg())
+
+	// The code volo adds as field 3 is skipped by gopkg.
+	coded := thrift.ExceptionFor(volo.Errorf(volo.CodeResourceExhausted, "slow down"))
+	require.Equal(t, volo.CodeResourceExhausted, coded.Code)
+	b = coded.AppendThrift(make([]byte, 0, coded.ThriftSize()))
+	theirs = gthrift.NewApplicationException(0, "")
+	n, err = theirs.FastRead(b)
+	require.NoError(t, err)
+	assert.Equal(t, len(b), n)
+	assert.Equal(t, int32(gthrift.INTERNAL_ERROR), theirs.TypeID())
+	assert.Equal(t, "slow down", theirs.Msg())
 
 	theirs = gthrift.NewApplicationException(gthrift.INTERNAL_ERROR, "handler panicked")
 	b = make([]byte, theirs.BLength())

@@ -4,24 +4,25 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	"github.com/govolo/volo/volo/thrift"
-	"github.com/govolo/volo/volo/thrift/thrifttest"
 )
 
 func ExampleAppendMessage() {
-	args := &thrifttest.EchoArgs{Msg: "hi"}
+	args := &echo.EchoEchoArgs{Msg: "hi"}
 	buf := make([]byte, 0, thrift.MessageSize("echo", args))
-	buf = thrift.AppendMessage(buf, "echo", thrift.Call, 1, args)
+	buf = thrift.AppendMessage(buf, "echo", thrift.MessageCall, 1, args)
 	fmt.Printf("% x\n", buf)
 	// Output:
 	// 80 01 00 01 00 00 00 04 65 63 68 6f 00 00 00 01 0b 00 01 00 00 00 02 68 69 00
 }
 
 func ExampleNewDecoder() {
-	b := thrift.AppendMessage(nil, "echo", thrift.Call, 7, &thrifttest.EchoArgs{Msg: "hi"})
+	b := thrift.AppendMessage(nil, "echo", thrift.MessageCall, 7, &echo.EchoEchoArgs{Msg: "hi"})
 
 	d := thrift.NewDecoder(b, thrift.WithMaxStringSize(1024))
-	var args thrifttest.EchoArgs
+	var args echo.EchoEchoArgs
 	name, typ, seq, err := thrift.DecodeMessage(d, &args)
 	fmt.Println(name, typ, seq, err, args.Msg)
 
@@ -33,7 +34,7 @@ func ExampleNewDecoder() {
 }
 
 func ExampleNewScanner() {
-	msg := thrift.AppendMessage(nil, "echo", thrift.Call, 1, &thrifttest.EchoArgs{Msg: "hi"})
+	msg := thrift.AppendMessage(nil, "echo", thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: "hi"})
 	s := thrift.NewScanner(16 << 20)
 	for _, n := range []int{10, 20, len(msg)} {
 		size, done, err := s.Scan(msg[:n])
@@ -47,9 +48,9 @@ func ExampleNewScanner() {
 
 func ExampleNewApplicationException() {
 	ae := thrift.NewApplicationException(thrift.ExceptionUnknownMethod, "no method frob")
-	b := thrift.AppendMessage(nil, "frob", thrift.Exception, 3, ae)
+	b := thrift.AppendMessage(nil, "frob", thrift.MessageException, 3, ae)
 
-	var result thrifttest.EchoResult
+	var result echo.EchoEchoResult
 	_, typ, _, err := thrift.DecodeMessage(thrift.NewDecoder(b), &result)
 	var got *thrift.ApplicationException
 	fmt.Println(typ, errors.As(err, &got), got.Type == thrift.ExceptionUnknownMethod)

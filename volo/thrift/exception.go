@@ -1,6 +1,11 @@
 package thrift
 
-import "strconv"
+import (
+	"errors"
+	"strconv"
+
+	"github.com/govolo/volo/volo"
+)
 
 // ExceptionType is the type code of an [ApplicationException].
 type ExceptionType int32
@@ -42,18 +47,76 @@ func (t ExceptionType) String() string {
 	return "exception_type(" + strconv.Itoa(int(t)) + ")"
 }
 
+// Code returns the volo code an exception of type t means, for an
+// exception that carries no code of its own.
+func (t ExceptionType) Code() volo.Code {
+	switch t {
+	case ExceptionUnknownMethod, ExceptionInvalidTransform, ExceptionInvalidProtocol, ExceptionUnsupportedClientType:
+		return volo.CodeUnimplemented
+	case ExceptionProtocolError:
+		return volo.CodeInvalidArgument
+	case ExceptionInvalidMessageType, ExceptionWrongMethodName, ExceptionBadSequenceID, ExceptionMissingResult, ExceptionInternalError:
+		return volo.CodeInternal
+	}
+	return volo.CodeUnknown
+}
+
+// ExceptionTypeOf returns the exception type that carries code c to a
+// Thrift peer: UNKNOWN_METHOD for unimplemented, PROTOCOL_ERROR for an
+// invalid argument, and INTERNAL_ERROR, what Apache Thrift's servers send
+// for a handler's error, for every other failure (the exception's code
+// field says which).
+func ExceptionTypeOf(c volo.Code) ExceptionType {
+	switch c {
+	case volo.CodeUnimplemented:
+		return ExceptionUnknownMethod
+	case volo.CodeInvalidArgument:
+		return ExceptionProtocolError
+	}
+	return ExceptionInternalError
+}
+
 // ApplicationException is the body of an Exception message: the error a
 // server sends when it cannot produce a result (unknown method, bad input,
-// a handler that panicked). It is
-// `struct TApplicationException { 1: string message, 2: i32 type }`.
+// a limiter's refusal, a handler that panicked). It is
+// `struct TApplicationException { 1: string message, 2: i32 type }`, and
+// volo adds `3: i32 code` when the failure's [volo.Code] says more than
+// the type can: other peers skip the field, as Thrift skips every field it
+// does not know.
 type ApplicationException struct {
 	Message string
 	Type    ExceptionType
+	// Code is the failure's volo.Code, sent as field 3 when not zero; an
+	// exception from a peer that sent none has zero here, and
+	// [ApplicationException.RPCCode] falls back to the type's code.
+	Code volo.Code
 }
 
 // NewApplicationException returns an exception of type t with message msg.
 func NewApplicationException(t ExceptionType, msg string) *ApplicationException {
 	return &ApplicationException{Message: msg, Type: t}
+}
+
+// ExceptionFor returns the exception a server sends for err: err itself,
+// or the *ApplicationException it wraps; else one whose code is
+// volo.CodeOf(err), whose type carries that code ([ExceptionTypeOf]), and
+// whose message is err's (a *volo.Error's own message, without the code).
+func ExceptionFor(err error) *ApplicationException {
+	var ae *ApplicationException
+	if errors.As(err, &ae) {
+		return ae
+	}
+	c := volo.CodeOf(err)
+	msg := err.Error()
+	var ve *volo.Error
+	if errors.As(err, &ve) && ve.Code() == c {
+		msg = ve.Message()
+	}
+	e := &ApplicationException{Message: msg, Type: ExceptionTypeOf(c)}
+	if c != e.Type.Code() {
+		e.Code = c
+	}
+	return e
 }
 
 // Error returns "thrift: application exception (<type>): <message>".
@@ -65,17 +128,35 @@ func (e *ApplicationException) Error() string {
 	return s
 }
 
-// ThriftSize returns the encoded size.
-func (e *ApplicationException) ThriftSize() int {
-	return FieldBeginSize + StringSize(e.Message) + FieldBeginSize + I32Size + FieldStopSize
+// RPCCode returns the name of the exception's code, for volo.CodeOf: its
+// own Code when it has one, else the code its type means.
+func (e *ApplicationException) RPCCode() string {
+	if e.Code != volo.CodeOK {
+		return e.Code.String()
+	}
+	return e.Type.Code().String()
 }
 
-// AppendThrift appends both fields, as every peer writes them.
+// ThriftSize returns the encoded size.
+func (e *ApplicationException) ThriftSize() int {
+	n := FieldBeginSize + StringSize(e.Message) + FieldBeginSize + I32Size + FieldStopSize
+	if e.Code != volo.CodeOK {
+		n += FieldBeginSize + I32Size
+	}
+	return n
+}
+
+// AppendThrift appends message and type, as every peer writes them, and
+// the code when there is one.
 func (e *ApplicationException) AppendThrift(b []byte) []byte {
 	b = AppendFieldBegin(b, TypeString, 1)
 	b = AppendString(b, e.Message)
 	b = AppendFieldBegin(b, TypeI32, 2)
 	b = AppendI32(b, int32(e.Type))
+	if e.Code != volo.CodeOK {
+		b = AppendFieldBegin(b, TypeI32, 3)
+		b = AppendI32(b, int32(e.Code))
+	}
 	return AppendFieldStop(b)
 }
 
@@ -103,6 +184,12 @@ func (e *ApplicationException) DecodeThrift(d *Decoder) error {
 				return err
 			}
 			e.Type = ExceptionType(v)
+		case id == 3 && t == TypeI32:
+			v, err := d.ReadI32()
+			if err != nil {
+				return err
+			}
+			e.Code = volo.Code(uint32(v))
 		default:
 			if err := d.Skip(t); err != nil {
 				return err

@@ -4,16 +4,18 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	"github.com/govolo/volo/volo/thrift"
 	"github.com/govolo/volo/volo/thrift/thrifttest"
 )
 
 func seeds(f *testing.F) {
-	f.Add(encode("sample", thrift.Call, 1, sample()))
-	f.Add(encode("deep", thrift.Call, 1, nested(5)))
-	f.Add(encode("echo", thrift.Call, 1, &thrifttest.EchoArgs{Msg: "hi"}))
-	f.Add(encode("x", thrift.Exception, 1, thrift.NewApplicationException(thrift.ExceptionUnknownMethod, "m")))
-	f.Add(thrift.AppendFieldStop(thrift.AppendMessageBeginOld(nil, "old", thrift.Call, 1)))
+	f.Add(encode("sample", thrift.MessageCall, 1, sample()))
+	f.Add(encode("deep", thrift.MessageCall, 1, nested(5)))
+	f.Add(encode("echo", thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: "hi"}))
+	f.Add(encode("x", thrift.MessageException, 1, thrift.NewApplicationException(thrift.ExceptionUnknownMethod, "m")))
+	f.Add(thrift.AppendFieldStop(thrift.AppendMessageBeginOld(nil, "old", thrift.MessageCall, 1)))
 	f.Add([]byte{0x82, 0x21, 0x01, 0x04})
 }
 

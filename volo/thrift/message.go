@@ -39,7 +39,7 @@ func DecodeMessage(d *Decoder, body Struct) (name string, typ MessageType, seq i
 	if name, typ, seq, err = d.ReadMessageBegin(); err != nil {
 		return name, typ, seq, err
 	}
-	if typ == Exception {
+	if typ == MessageException {
 		var ae ApplicationException
 		if err = ae.DecodeThrift(d); err != nil {
 			return name, typ, seq, err

@@ -3,11 +3,12 @@ package thrift_test
 import (
 	"testing"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/govolo/volo/volo/thrift"
-	"github.com/govolo/volo/volo/thrift/thrifttest"
 )
 
 // scanInPieces feeds b to a scanner step bytes at a time and returns the
@@ -28,11 +29,11 @@ func scanInPieces(t *testing.T, s *thrift.Scanner, b []byte, step int) (size, se
 
 func TestScannerFindsTheEnd(t *testing.T) {
 	msgs := [][]byte{
-		encode("sample", thrift.Call, 1, sample()),
-		encode("deep", thrift.Reply, 2, nested(20)),
-		encode("echo", thrift.Call, 3, &thrifttest.EchoArgs{Msg: "hi"}),
-		encode("x", thrift.Exception, 4, thrift.NewApplicationException(thrift.ExceptionInternalError, "boom")),
-		thrift.AppendFieldStop(thrift.AppendMessageBeginOld(nil, "old", thrift.Oneway, 5)),
+		encode("sample", thrift.MessageCall, 1, sample()),
+		encode("deep", thrift.MessageReply, 2, nested(20)),
+		encode("echo", thrift.MessageCall, 3, &echo.EchoEchoArgs{Msg: "hi"}),
+		encode("x", thrift.MessageException, 4, thrift.NewApplicationException(thrift.ExceptionInternalError, "boom")),
+		thrift.AppendFieldStop(thrift.AppendMessageBeginOld(nil, "old", thrift.MessageOneway, 5)),
 	}
 	s := thrift.NewScanner(0)
 	for _, msg := range msgs {
@@ -48,7 +49,7 @@ func TestScannerFindsTheEnd(t *testing.T) {
 }
 
 func TestScannerLimits(t *testing.T) {
-	msg := encode("sample", thrift.Call, 1, sample())
+	msg := encode("sample", thrift.MessageCall, 1, sample())
 	_, done, err := thrift.NewScanner(len(msg)).Scan(msg)
 	require.NoError(t, err)
 	assert.True(t, done)
@@ -57,7 +58,7 @@ func TestScannerLimits(t *testing.T) {
 	require.ErrorIs(t, err, thrift.ErrTooLarge)
 
 	// A claim over the size bound is refused before its bytes arrive.
-	b := thrift.AppendMessageBegin(nil, "s", thrift.Call, 1)
+	b := thrift.AppendMessageBegin(nil, "s", thrift.MessageCall, 1)
 	b = thrift.AppendFieldBegin(b, thrift.TypeList, 1)
 	b = thrift.AppendListBegin(b, thrift.TypeI64, 1000)
 	_, _, err = thrift.NewScanner(4096).Scan(b)
@@ -66,7 +67,7 @@ func TestScannerLimits(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, done)
 
-	deep := encode("deep", thrift.Call, 1, nested(10))
+	deep := encode("deep", thrift.MessageCall, 1, nested(10))
 	_, _, err = thrift.NewScanner(0, thrift.WithMaxDepth(9)).Scan(deep)
 	require.ErrorIs(t, err, thrift.ErrTooDeep)
 
@@ -81,7 +82,7 @@ func TestScannerLimits(t *testing.T) {
 }
 
 func TestScannerAllocatesNothingWhenReused(t *testing.T) {
-	msg := encode("sample", thrift.Call, 1, sample())
+	msg := encode("sample", thrift.MessageCall, 1, sample())
 	s := thrift.NewScanner(0)
 	allocs := testing.AllocsPerRun(100, func() {
 		s.Reset()
@@ -95,7 +96,7 @@ func TestScannerAllocatesNothingWhenReused(t *testing.T) {
 // Reading exactly Need bytes each time reaches the end without ever reading
 // past it.
 func TestScannerNeed(t *testing.T) {
-	msg := encode("sample", thrift.Call, 1, sample())
+	msg := encode("sample", thrift.MessageCall, 1, sample())
 	s := thrift.NewScanner(0)
 	var have, reads int
 	for {

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -31,20 +33,20 @@ func encode(name string, typ thrift.MessageType, seq int32, body thrift.Struct) 
 
 func TestSampleRoundTrip(t *testing.T) {
 	in := sample()
-	b := encode("sample", thrift.Reply, 42, in)
+	b := encode("sample", thrift.MessageReply, 42, in)
 	assert.Len(t, b, thrift.MessageSize("sample", in), "ThriftSize must be exact")
 
 	var out thrifttest.Sample
 	name, typ, seq, err := thrift.DecodeMessage(thrift.NewDecoder(b), &out)
 	require.NoError(t, err)
 	assert.Equal(t, "sample", name)
-	assert.Equal(t, thrift.Reply, typ)
+	assert.Equal(t, thrift.MessageReply, typ)
 	assert.Equal(t, int32(42), seq)
 	assert.Equal(t, in, &out)
 }
 
 func TestMessageHeaders(t *testing.T) {
-	for _, typ := range []thrift.MessageType{thrift.Call, thrift.Reply, thrift.Exception, thrift.Oneway} {
+	for _, typ := range []thrift.MessageType{thrift.MessageCall, thrift.MessageReply, thrift.MessageException, thrift.MessageOneway} {
 		for _, old := range []bool{false, true} {
 			var b []byte
 			if old {
@@ -93,7 +95,7 @@ func TestMessageHeaderErrors(t *testing.T) {
 // Every prefix of a valid message is refused as truncated, by the decoder
 // and by Skip, and nothing panics.
 func TestEveryPrefixIsTruncated(t *testing.T) {
-	b := encode("sample", thrift.Call, 1, sample())
+	b := encode("sample", thrift.MessageCall, 1, sample())
 	for n := range len(b) {
 		var out thrifttest.Sample
 		_, _, _, err := thrift.DecodeMessage(thrift.NewDecoder(b[:n]), &out)
@@ -107,17 +109,17 @@ func TestEveryPrefixIsTruncated(t *testing.T) {
 }
 
 func TestTrailingBytes(t *testing.T) {
-	b := append(encode("echo", thrift.Call, 1, &thrifttest.EchoArgs{Msg: "hi"}), 0)
-	_, _, _, err := thrift.DecodeMessage(thrift.NewDecoder(b), &thrifttest.EchoArgs{})
+	b := append(encode("echo", thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: "hi"}), 0)
+	_, _, _, err := thrift.DecodeMessage(thrift.NewDecoder(b), &echo.EchoEchoArgs{})
 	require.ErrorIs(t, err, thrift.ErrProtocol)
 	assert.Contains(t, err.Error(), "bytes after the message body")
 }
 
 func TestSkipUnknownFields(t *testing.T) {
 	// Every field of Sample is unknown to EchoArgs (field 1 has another type).
-	b := encode("echo", thrift.Call, 1, sample())
+	b := encode("echo", thrift.MessageCall, 1, sample())
 	d := thrift.NewDecoder(b)
-	var args thrifttest.EchoArgs
+	var args echo.EchoEchoArgs
 	_, _, _, err := thrift.DecodeMessage(d, &args)
 	require.NoError(t, err)
 	assert.Empty(t, args.Msg)
@@ -126,18 +128,18 @@ func TestSkipUnknownFields(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	long := encode("echo", thrift.Call, 1, &thrifttest.EchoArgs{Msg: "0123456789"})
-	_, _, _, err := thrift.DecodeMessage(thrift.NewDecoder(long, thrift.WithMaxStringSize(9)), &thrifttest.EchoArgs{})
+	long := encode("echo", thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: "0123456789"})
+	_, _, _, err := thrift.DecodeMessage(thrift.NewDecoder(long, thrift.WithMaxStringSize(9)), &echo.EchoEchoArgs{})
 	require.ErrorIs(t, err, thrift.ErrTooLarge)
-	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(long, thrift.WithMaxStringSize(10)), &thrifttest.EchoArgs{})
+	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(long, thrift.WithMaxStringSize(10)), &echo.EchoEchoArgs{})
 	require.NoError(t, err)
 
 	s := &thrifttest.Sample{Names: []string{"a", "b", "c"}}
-	b := encode("s", thrift.Call, 1, s)
+	b := encode("s", thrift.MessageCall, 1, s)
 	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(b, thrift.WithMaxContainerSize(2)), &thrifttest.Sample{})
 	require.ErrorIs(t, err, thrift.ErrTooLarge)
 	// Skipping applies the same limits.
-	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(b, thrift.WithMaxContainerSize(2)), &thrifttest.EchoArgs{})
+	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(b, thrift.WithMaxContainerSize(2)), &echo.EchoEchoArgs{})
 	require.ErrorIs(t, err, thrift.ErrTooLarge)
 	// Bad values keep the defaults.
 	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(b, thrift.WithMaxContainerSize(-1), thrift.WithMaxDepth(0), thrift.WithMaxStringSize(0), nil), &thrifttest.Sample{})
@@ -153,27 +155,27 @@ func nested(depth int) *thrifttest.Sample {
 }
 
 func TestDepthLimit(t *testing.T) {
-	b := encode("deep", thrift.Call, 1, nested(10))
+	b := encode("deep", thrift.MessageCall, 1, nested(10))
 	_, _, _, err := thrift.DecodeMessage(thrift.NewDecoder(b, thrift.WithMaxDepth(10)), &thrifttest.Sample{})
 	require.NoError(t, err)
 	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(b, thrift.WithMaxDepth(9)), &thrifttest.Sample{})
 	require.ErrorIs(t, err, thrift.ErrTooDeep)
 	// The same limit holds when the nesting is skipped, not decoded.
-	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(b, thrift.WithMaxDepth(9)), &thrifttest.EchoArgs{})
+	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(b, thrift.WithMaxDepth(9)), &echo.EchoEchoArgs{})
 	require.ErrorIs(t, err, thrift.ErrTooDeep)
 
 	// Containers count too: a list of lists 100 deep, skipped.
 	var deep []byte
-	deep = thrift.AppendMessageBegin(deep, "l", thrift.Call, 1)
+	deep = thrift.AppendMessageBegin(deep, "l", thrift.MessageCall, 1)
 	deep = thrift.AppendFieldBegin(deep, thrift.TypeList, 1)
 	for range 100 {
 		deep = thrift.AppendListBegin(deep, thrift.TypeList, 1)
 	}
 	deep = thrift.AppendListBegin(deep, thrift.TypeI8, 0)
 	deep = thrift.AppendFieldStop(deep)
-	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(deep), &thrifttest.EchoArgs{})
+	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(deep), &echo.EchoEchoArgs{})
 	require.ErrorIs(t, err, thrift.ErrTooDeep)
-	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(deep, thrift.WithMaxDepth(200)), &thrifttest.EchoArgs{})
+	_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(deep, thrift.WithMaxDepth(200)), &echo.EchoEchoArgs{})
 	require.NoError(t, err)
 }
 
@@ -182,12 +184,12 @@ func TestDepthLimit(t *testing.T) {
 func TestHugeClaimsAllocateNothing(t *testing.T) {
 	var claims [][]byte
 	for _, et := range []thrift.Type{thrift.TypeI64, thrift.TypeStruct, thrift.TypeString} {
-		b := thrift.AppendMessageBegin(nil, "s", thrift.Call, 1)
+		b := thrift.AppendMessageBegin(nil, "s", thrift.MessageCall, 1)
 		b = thrift.AppendFieldBegin(b, thrift.TypeList, 10)
 		b = thrift.AppendListBegin(b, et, 1<<20)
 		claims = append(claims, append(b, 1, 2, 3))
 	}
-	b := thrift.AppendMessageBegin(nil, "s", thrift.Call, 1)
+	b := thrift.AppendMessageBegin(nil, "s", thrift.MessageCall, 1)
 	b = thrift.AppendFieldBegin(b, thrift.TypeString, 7)
 	claims = append(claims, thrift.AppendI32(b, math.MaxInt32))
 
@@ -204,18 +206,18 @@ func TestHugeClaimsAllocateNothing(t *testing.T) {
 }
 
 func TestEncodeAllocatesNothing(t *testing.T) {
-	args := &thrifttest.EchoArgs{Msg: "hello"}
+	args := &echo.EchoEchoArgs{Msg: "hello"}
 	buf := make([]byte, 0, 256)
 	allocs := testing.AllocsPerRun(100, func() {
-		buf = thrift.AppendMessage(buf[:0], thrifttest.EchoMethod, thrift.Call, 1, args)
+		buf = thrift.AppendMessage(buf[:0], echo.EchoEchoMethod.Name, thrift.MessageCall, 1, args)
 	})
 	assert.Zero(t, allocs)
 }
 
 func TestDecodeAllocatesOnlyValues(t *testing.T) {
-	b := encode(thrifttest.EchoMethod, thrift.Call, 1, &thrifttest.EchoArgs{Msg: "hello"})
+	b := encode(echo.EchoEchoMethod.Name, thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: "hello"})
 	d := thrift.NewDecoder(nil)
-	var args thrifttest.EchoArgs
+	var args echo.EchoEchoArgs
 	allocs := testing.AllocsPerRun(100, func() {
 		d.Reset(b)
 		if _, _, _, err := thrift.DecodeMessage(d, &args); err != nil {
@@ -227,13 +229,13 @@ func TestDecodeAllocatesOnlyValues(t *testing.T) {
 
 func TestApplicationException(t *testing.T) {
 	ae := thrift.NewApplicationException(thrift.ExceptionUnknownMethod, "no method frob")
-	b := encode("frob", thrift.Exception, 9, ae)
+	b := encode("frob", thrift.MessageException, 9, ae)
 	assert.Len(t, b, thrift.MessageSize("frob", ae))
 
-	var res thrifttest.EchoResult
+	var res echo.EchoEchoResult
 	name, typ, seq, err := thrift.DecodeMessage(thrift.NewDecoder(b), &res)
 	assert.Equal(t, "frob", name)
-	assert.Equal(t, thrift.Exception, typ)
+	assert.Equal(t, thrift.MessageException, typ)
 	assert.Equal(t, int32(9), seq)
 	var got *thrift.ApplicationException
 	require.ErrorAs(t, err, &got)
@@ -247,7 +249,7 @@ func TestApplicationException(t *testing.T) {
 func TestStrings(t *testing.T) {
 	assert.Equal(t, "list", thrift.TypeList.String())
 	assert.Equal(t, "type(1)", thrift.Type(1).String())
-	assert.Equal(t, "oneway", thrift.Oneway.String())
+	assert.Equal(t, "oneway", thrift.MessageOneway.String())
 	assert.Equal(t, "message_type(0)", thrift.MessageType(0).String())
 	assert.Equal(t, "truncated input", thrift.Truncated.String())
 	assert.Equal(t, "kind(0)", thrift.ErrorKind(0).String())

@@ -75,26 +75,27 @@ type MessageType uint8
 
 // The message types.
 const (
-	Call      MessageType = 1
-	Reply     MessageType = 2
-	Exception MessageType = 3
-	Oneway    MessageType = 4
+	MessageCall      MessageType = 1
+	MessageReply     MessageType = 2
+	MessageException MessageType = 3
+	MessageOneway    MessageType = 4
 )
 
-// Valid reports whether m is one of Call, Reply, Exception and Oneway.
-func (m MessageType) Valid() bool { return m >= Call && m <= Oneway }
+// Valid reports whether m is one of MessageCall, MessageReply,
+// MessageException and MessageOneway.
+func (m MessageType) Valid() bool { return m >= MessageCall && m <= MessageOneway }
 
 // String returns "call", "reply", "exception", "oneway", or
 // "message_type(<n>)".
 func (m MessageType) String() string {
 	switch m {
-	case Call:
+	case MessageCall:
 		return "call"
-	case Reply:
+	case MessageReply:
 		return "reply"
-	case Exception:
+	case MessageException:
 		return "exception"
-	case Oneway:
+	case MessageOneway:
 		return "oneway"
 	}
 	return "message_type(" + strconv.Itoa(int(m)) + ")"

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/govolo/volo/volo/client"
-	"github.com/govolo/volo/volo/server"
+	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
+	"github.com/govolo/volo/volo/thrift/client"
+	"github.com/govolo/volo/volo/thrift/server"
 	"github.com/govolo/volo/volo/volotest"
 )
 
@@ -14,7 +17,7 @@ import (
 func ExampleNewListener() {
 	ln := volotest.NewListener()
 	srv, _ := server.New()
-	srv.RegisterService(volotest.EchoService, volotest.EchoFunc(func(_ context.Context, msg string) (string, error) {
+	srv.RegisterService(echo.EchoServiceDesc, thrifttest.EchoFunc(func(_ context.Context, msg string) (string, error) {
 		return strings.ToUpper(msg), nil
 	}))
 	done := make(chan struct{})
@@ -24,7 +27,7 @@ func ExampleNewListener() {
 	}()
 
 	c, _ := client.New("Echo", client.WithAddress("echo"), client.WithDialer(ln.Dial))
-	got, err := volotest.EchoClient{C: c}.Echo(context.Background(), "in memory")
+	got, err := (&echo.EchoClient{Client: c}).Echo(context.Background(), "in memory")
 	fmt.Println(got, err)
 
 	c.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"sync"
+	"testing"
 )
 
 // Listener is an in-memory net.Listener, like grpc-go's bufconn: Dial
@@ -65,3 +66,14 @@ type addr struct{}
 
 func (addr) Network() string { return "volotest" }
 func (addr) String() string  { return "volotest" }
+
+// ListenTCP listens on a free loopback port, closed when the test ends.
+func ListenTCP(t testing.TB) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("thrifttest: listen: %v", err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln
+}

@@ -8,9 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	"github.com/govolo/volo/volo"
-	"github.com/govolo/volo/volo/client"
-	"github.com/govolo/volo/volo/frame"
+	"github.com/govolo/volo/volo/thrift/client"
+	"github.com/govolo/volo/volo/thrift/frame"
 	"github.com/govolo/volo/volo/volotest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,14 +21,14 @@ import (
 
 func TestInMemoryEveryFraming(t *testing.T) {
 	ln := volotest.NewListener()
-	volotest.StartServer(t, ln, volotest.EchoService, volotest.EchoFunc(func(_ context.Context, msg string) (string, error) {
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(_ context.Context, msg string) (string, error) {
 		return strings.ToUpper(msg), nil
 	}))
 	for _, f := range []frame.Framing{frame.TTHeader, frame.TTHeaderFramed, frame.Framed, frame.Buffered} {
 		c, err := client.New("Echo", client.WithAddress("mem"), client.WithDialer(ln.Dial), client.WithFraming(f))
 		require.NoError(t, err)
 		for range 3 { // reuses the pooled pipe
-			got, err := volotest.EchoClient{C: c}.Echo(context.Background(), "pipe")
+			got, err := (&echo.EchoClient{Client: c}).Echo(context.Background(), "pipe")
 			require.NoError(t, err)
 			assert.Equal(t, "PIPE", got)
 		}
@@ -45,7 +48,7 @@ func TestListenerClosed(t *testing.T) {
 	c, err := client.New("Echo", client.WithAddress("mem"), client.WithDialer(ln.Dial))
 	require.NoError(t, err)
 	defer c.Close()
-	_, err = volotest.EchoClient{C: c}.Echo(context.Background(), "x")
+	_, err = (&echo.EchoClient{Client: c}).Echo(context.Background(), "x")
 	require.ErrorIs(t, err, volo.ErrConnection)
 }
 

@@ -1,9 +1,8 @@
-// Package thrifttest holds message types written by hand the way generated
-// code will be written against the [thrift.Struct] contract: the args and
-// result of the Echo service, and a Sample struct that uses every field type.
-// Tests, benchmarks and interop checks share them.
+// Package thrifttest helps test Thrift servers and clients: [StartServer]
+// serves until the test ends, [EchoFunc] adapts a function to the Echo
+// service of package echo (generated code, in the subdirectory of the same
+// name), and [Sample] is a struct written by hand that uses every field
+// type, for codec tests and benchmarks.
 //
-//	service Echo { string echo(1: string msg) }
-//
-// See the examples for their use.
+// See the examples.
 package thrifttest

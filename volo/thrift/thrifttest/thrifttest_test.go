@@ -3,6 +3,8 @@ package thrifttest_test
 import (
 	"testing"
 
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -26,13 +28,13 @@ func roundTrip(t *testing.T, in, out thrift.Struct) {
 
 func TestEchoResult(t *testing.T) {
 	ok := "pong"
-	var out thrifttest.EchoResult
-	roundTrip(t, &thrifttest.EchoResult{Success: &ok}, &out)
+	var out echo.EchoEchoResult
+	roundTrip(t, &echo.EchoEchoResult{Success: &ok}, &out)
 	require.NotNil(t, out.Success)
 	assert.Equal(t, "pong", *out.Success)
 
-	out = thrifttest.EchoResult{}
-	roundTrip(t, &thrifttest.EchoResult{}, &out)
+	out = echo.EchoEchoResult{}
+	roundTrip(t, &echo.EchoEchoResult{}, &out)
 	assert.Nil(t, out.Success, "absent success stays absent")
 
 	// A result carrying a field it does not know (a declared exception).

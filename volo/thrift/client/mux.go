@@ -1,0 +1,391 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/thrift"
+	"github.com/govolo/volo/volo/thrift/frame"
+)
+
+// errUnusable says a multiplexed connection died or began draining before
+// a call could be sent on it: the call was not sent, so another connection
+// may carry it.
+var errUnusable = errors.New("volo: multiplexed connection unusable")
+
+// errDrained is why a multiplexed connection is closed after the server
+// asked to drop it and its last call ended.
+var errDrained = errors.New("volo: connection drained")
+
+// muxConn is one connection that carries many calls at once: each request
+// has its own sequence id, and a reader goroutine hands each reply, in
+// whatever order it comes, to the call waiting for its id.
+type muxConn struct {
+	t  *transport
+	nc net.Conn
+	fr *frame.Reader
+	d  *thrift.Decoder // the reader goroutine's
+
+	// wsem lets one request be written at a time; a call waiting for it
+	// can still give up when its context ends.
+	wsem chan struct{}
+
+	mu       sync.Mutex
+	seq      int32
+	pending  map[int32]*muxCall
+	err      error // why the connection is done; no call is sent once set
+	draining bool  // the server asked to drop it: no new calls
+	done     chan struct{}
+}
+
+// muxCall is one call waiting on a muxConn for its reply.
+type muxCall struct {
+	ctx         context.Context
+	call        *thrift.Call
+	deadline    time.Time
+	hasDeadline bool
+	// reply gets the call's outcome exactly once, from whoever removed
+	// the call from pending: the reader, or a failure of the connection.
+	reply chan error
+	// timer bounds the wait; it is kept with the muxCall for reuse.
+	timer *time.Timer
+	// cut says a cancellation has cut the call's write short.
+	cut chan struct{}
+}
+
+// muxCalls recycles muxCalls with their channels. A muxCall goes back
+// only once nobody can send on its channel any more: it left pending, and
+// whatever was sent has been received.
+var muxCalls = sync.Pool{New: func() any { return &muxCall{reply: make(chan error, 1), cut: make(chan struct{}, 1)} }}
+
+// muxState is what one request needs while it is encoded.
+type muxState struct {
+	header frame.Header
+	info   map[string]string
+}
+
+var muxStates = sync.Pool{New: func() any { return &muxState{info: make(map[string]string)} }}
+
+func dialMux(ctx context.Context, t *transport, addr string, deadline time.Time) (*muxConn, error) {
+	pc, err := dial(ctx, &t.cfg, addr, deadline)
+	if err != nil {
+		return nil, err
+	}
+	c := &muxConn{
+		t:       t,
+		nc:      pc.nc,
+		fr:      pc.fr,
+		d:       pc.d,
+		pending: make(map[int32]*muxCall),
+		done:    make(chan struct{}),
+		wsem:    make(chan struct{}, 1),
+	}
+	go c.read()
+	return c, nil
+}
+
+// usable reports whether new calls may be sent on c.
+func (c *muxConn) usable() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err == nil && !c.draining
+}
+
+// roundTrip sends call on c and waits for its reply. It returns
+// errUnusable, having sent nothing, if c can take no more calls.
+func (c *muxConn) roundTrip(ctx context.Context, call *thrift.Call, deadline time.Time, hasDeadline bool) error {
+	m := muxCalls.Get().(*muxCall)
+	m.ctx, m.call, m.deadline, m.hasDeadline = ctx, call, deadline, hasDeadline
+	defer func() {
+		m.ctx, m.call = nil, nil
+		muxCalls.Put(m)
+	}()
+	c.mu.Lock()
+	if c.err != nil || c.draining {
+		c.mu.Unlock()
+		return errUnusable
+	}
+	c.seq++
+	seq := c.seq
+	if !call.Oneway() {
+		c.pending[seq] = m
+	}
+	c.mu.Unlock()
+
+	t := c.t
+	st := muxStates.Get().(*muxState)
+	buf := frame.GetBuffer()
+	var err error
+	buf.B, err = t.appendRequest(ctx, buf.B, &st.header, st.info, call, seq, deadline, hasDeadline)
+	st.header = frame.Header{}
+	muxStates.Put(st)
+	if err != nil {
+		buf.Free()
+		if !call.Oneway() {
+			_ = c.abandon(seq, m, err)
+		}
+		return err
+	}
+	ioDeadline := t.ioDeadline(deadline, hasDeadline)
+	select {
+	case c.wsem <- struct{}{}:
+	case <-ctx.Done():
+		// Still queued behind another call's write: nothing was sent.
+		buf.Free()
+		err := t.ioError(ctx, "waiting to write the request", context.Cause(ctx))
+		if call.Oneway() {
+			return err
+		}
+		return c.abandon(seq, m, err)
+	}
+	c.nc.SetWriteDeadline(ioDeadline)
+	var stop func() bool
+	if ctx.Done() != nil {
+		// A cancellation must cut a write the peer does not take. The cut
+		// is waited for before the next writer sets its own deadline,
+		// which it would otherwise overwrite.
+		stop = context.AfterFunc(ctx, func() {
+			c.nc.SetWriteDeadline(time.Unix(1, 0))
+			m.cut <- struct{}{}
+		})
+	}
+	_, err = c.nc.Write(buf.B)
+	if stop != nil && !stop() {
+		<-m.cut
+	}
+	<-c.wsem
+	buf.Free()
+	if err != nil {
+		// A request cut short leaves the stream unusable for every call.
+		c.fail(err)
+		if call.Oneway() {
+			return t.ioError(ctx, "writing the request", err)
+		}
+		return <-m.reply
+	}
+	if call.Oneway() {
+		return nil
+	}
+
+	var expired <-chan time.Time
+	if !ioDeadline.IsZero() {
+		// The timer goes back to the pool with m, stopped: since Go 1.23 a
+		// stopped or reset timer delivers no stale tick.
+		if m.timer == nil {
+			m.timer = time.NewTimer(time.Until(ioDeadline))
+		} else {
+			m.timer.Reset(time.Until(ioDeadline))
+		}
+		defer m.timer.Stop()
+		expired = m.timer.C
+	}
+	select {
+	case err := <-m.reply:
+		return err
+	case <-ctx.Done():
+		return c.abandon(seq, m, t.ioError(ctx, "waiting for the reply", context.Cause(ctx)))
+	case <-expired:
+		return c.abandon(seq, m, t.ioError(ctx, "waiting for the reply", os.ErrDeadlineExceeded))
+	}
+}
+
+// abandon gives up waiting for seq's reply with err, unless the reply is
+// already being delivered: then it waits for it, which takes no longer
+// than decoding it.
+func (c *muxConn) abandon(seq int32, m *muxCall, err error) error {
+	c.mu.Lock()
+	if c.pending[seq] == m {
+		delete(c.pending, seq)
+		c.closeIfDrainedLocked()
+		c.mu.Unlock()
+		return err
+	}
+	c.mu.Unlock()
+	return <-m.reply
+}
+
+// closeIfDrainedLocked closes a draining connection once no call waits on
+// it; the reader then ends.
+func (c *muxConn) closeIfDrainedLocked() {
+	if c.draining && c.err == nil && len(c.pending) == 0 {
+		c.err = errDrained
+		c.nc.Close()
+	}
+}
+
+// read delivers replies until the connection fails or is closed.
+func (c *muxConn) read() {
+	defer close(c.done)
+	var f frame.Frame
+	for {
+		if err := c.fr.Next(&f); err != nil {
+			c.fail(err)
+			return
+		}
+		seq, err := replySeq(&f, c.d)
+		if err != nil {
+			// A reply that names no call cannot be routed, and the ones
+			// after it cannot be trusted.
+			c.fail(fmt.Errorf("%w: %w", frame.ErrMalformed, err))
+			return
+		}
+		reset := f.Header.StrInfo[frame.KeyConnReset] != ""
+		c.mu.Lock()
+		m := c.pending[seq]
+		delete(c.pending, seq)
+		if reset {
+			c.draining = true
+		}
+		c.mu.Unlock()
+		if m != nil {
+			c.d.Reset(f.Payload)
+			_, broken, err := c.t.decodeReply(m.ctx, c.d, &f, m.call, seq, m.deadline, m.hasDeadline)
+			m.reply <- err
+			if broken {
+				c.fail(err)
+				return
+			}
+		}
+		// m is nil for the late reply of a call that gave up: dropped.
+		c.mu.Lock()
+		c.closeIfDrainedLocked()
+		c.mu.Unlock()
+	}
+}
+
+// replySeq returns the sequence id of the reply in f: TTHeader's, which
+// the reply's message repeats (decodeReply checks it), or the message's.
+func replySeq(f *frame.Frame, d *thrift.Decoder) (int32, error) {
+	if f.Framing == frame.TTHeader || f.Framing == frame.TTHeaderFramed {
+		return f.Header.SeqID, nil
+	}
+	d.Reset(f.Payload)
+	_, _, seq, err := d.ReadMessageBegin()
+	return seq, err
+}
+
+// fail ends the connection for cause and fails every call waiting on it.
+func (c *muxConn) fail(cause error) {
+	c.mu.Lock()
+	if c.err == nil {
+		c.err = cause
+	}
+	cause = c.err
+	waiting := c.pending
+	c.pending = make(map[int32]*muxCall)
+	c.mu.Unlock()
+	c.nc.Close()
+	for _, m := range waiting {
+		if errors.Is(cause, volo.ErrClosed) {
+			m.reply <- fmt.Errorf("%w: the client closed while the call waited", volo.ErrClosed)
+			continue
+		}
+		m.reply <- c.t.ioError(m.ctx, "waiting for the reply", cause)
+	}
+}
+
+// muxPool keeps the multiplexed connections to one address.
+type muxPool struct {
+	mu    sync.Mutex
+	conns []*muxConn // those that take new calls
+	// retired are connections that take no new calls but may still have
+	// calls waiting (draining) or a reader still ending: Close fails and
+	// waits for them too.
+	retired []*muxConn
+	next    int
+	dialing chan struct{} // closed when the dial under way ends
+	closed  bool
+}
+
+// get returns a connection for a call: one of the live ones in turn, or a
+// new one while there are fewer than n. Only one dial to the address runs
+// at a time; calls that need it wait for it.
+func (p *muxPool) get(ctx context.Context, t *transport, addr string, n int, deadline time.Time) (*muxConn, error) {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, volo.ErrClosed
+		}
+		p.pruneLocked()
+		if len(p.conns) > 0 && (len(p.conns) >= n || p.dialing != nil) {
+			c := p.conns[p.next%len(p.conns)]
+			p.next++
+			p.mu.Unlock()
+			return c, nil
+		}
+		if wait := p.dialing; wait != nil {
+			p.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, ctxError(ctx)
+			}
+		}
+		ready := make(chan struct{})
+		p.dialing = ready
+		p.mu.Unlock()
+
+		c, err := dialMux(ctx, t, addr, deadline)
+		p.mu.Lock()
+		p.dialing = nil
+		close(ready)
+		closed := p.closed
+		if err == nil && !closed {
+			p.conns = append(p.conns, c)
+		}
+		p.mu.Unlock()
+		if err == nil && closed {
+			// The client closed during the dial.
+			c.fail(volo.ErrClosed)
+			<-c.done
+			return nil, volo.ErrClosed
+		}
+		return c, err
+	}
+}
+
+// pruneLocked retires the connections that take no new calls, and forgets
+// the retired ones whose reader has ended.
+func (p *muxPool) pruneLocked() {
+	live := p.conns[:0]
+	for _, c := range p.conns {
+		if c.usable() {
+			live = append(live, c)
+		} else {
+			p.retired = append(p.retired, c)
+		}
+	}
+	clear(p.conns[len(live):])
+	p.conns = live
+	kept := p.retired[:0]
+	for _, c := range p.retired {
+		select {
+		case <-c.done:
+		default:
+			kept = append(kept, c)
+		}
+	}
+	clear(p.retired[len(kept):])
+	p.retired = kept
+}
+
+// close closes every connection, retired ones included, and waits for
+// their readers to end.
+func (p *muxPool) close() {
+	p.mu.Lock()
+	conns := append(p.conns, p.retired...)
+	p.conns, p.retired, p.closed = nil, nil, true
+	p.mu.Unlock()
+	for _, c := range conns {
+		c.fail(volo.ErrClosed)
+		<-c.done
+	}
+}

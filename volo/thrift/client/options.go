@@ -1,0 +1,227 @@
+package client
+
+import (
+	"context"
+	"net"
+	"time"
+
+	"github.com/govolo/volo/ext/discovery"
+	"github.com/govolo/volo/metainfo"
+	"github.com/govolo/volo/volo/thrift"
+	"github.com/govolo/volo/volo/thrift/frame"
+)
+
+// Defaults of the options.
+const (
+	DefaultConnectTimeout   = time.Second
+	DefaultReadWriteTimeout = 10 * time.Second
+	DefaultMaxIdle          = 10
+	DefaultMaxIdleTimeout   = 30 * time.Second
+)
+
+// An Option configures a [Client]. Durations and sizes below zero are
+// treated as zero; what zero means is said for each.
+type Option interface {
+	apply(*config)
+}
+
+type config struct {
+	addr           string
+	framing        frame.Framing
+	connectTimeout time.Duration
+	rpcTimeout     time.Duration
+	rwTimeout      time.Duration
+	maxIdle        int
+	muxConns       int
+	idleTimeout    time.Duration
+	maxFrame       int
+	middleware     []thrift.Middleware
+	balancer       *discovery.Balancer
+	balanceKey     func(ctx context.Context, call *thrift.Call) string
+	perInstance    []thrift.Middleware
+	codec          *metainfo.Codec
+	dial           func(ctx context.Context, network, addr string) (net.Conn, error)
+	from           string
+}
+
+func newConfig(opts []Option) config {
+	c := config{
+		framing:        frame.TTHeader,
+		connectTimeout: DefaultConnectTimeout,
+		rwTimeout:      DefaultReadWriteTimeout,
+		maxIdle:        DefaultMaxIdle,
+		idleTimeout:    DefaultMaxIdleTimeout,
+		maxFrame:       frame.DefaultMaxFrameSize,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	if c.codec == nil {
+		c.codec = metainfo.NewCodec()
+	}
+	if c.dial == nil {
+		c.dial = (&net.Dialer{}).DialContext
+	}
+	return c
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// WithAddress sets the address ("host:port") calls go to unless a call or
+// a middleware sets its own (see [WithHostPort] and thrift.Call.Addr), or a
+// load balancer picks one ([WithBalancer]). Default: none, so every call
+// must name one, or a discovery.LoadBalance layer in the stack must pick
+// one (the transport reads discovery.InstanceFromContext).
+func WithAddress(addr string) Option {
+	return optionFunc(func(c *config) { c.addr = addr })
+}
+
+// WithFraming sets how requests are framed: frame.TTHeader (the default;
+// metainfo, deadline and business errors travel only with it),
+// frame.TTHeaderFramed, frame.Framed or frame.Buffered (for Apache Thrift
+// servers). Any other value keeps the default.
+func WithFraming(f frame.Framing) Option {
+	return optionFunc(func(c *config) {
+		if f >= frame.Buffered && f <= frame.TTHeaderFramed {
+			c.framing = f
+		}
+	})
+}
+
+// WithConnectTimeout bounds making a new connection. Default:
+// [DefaultConnectTimeout]; zero means only the call's deadline bounds it.
+func WithConnectTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.connectTimeout = max(d, 0) })
+}
+
+// WithRPCTimeout bounds each call, as if its context had that deadline
+// (an earlier deadline of the context wins); the deadline is sent to the
+// server. Default: zero, no timeout beyond the context's.
+func WithRPCTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.rpcTimeout = max(d, 0) })
+}
+
+// WithReadWriteTimeout bounds writing a request and reading its reply
+// when the call has no earlier deadline, so a silent server cannot hold a
+// caller for ever. It is not sent to the server. Default:
+// [DefaultReadWriteTimeout]; zero disables it.
+func WithReadWriteTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.rwTimeout = max(d, 0) })
+}
+
+// WithMaxIdle caps the idle connections kept per address. Default:
+// [DefaultMaxIdle]; zero keeps none, so every call dials.
+func WithMaxIdle(n int) Option {
+	return optionFunc(func(c *config) { c.maxIdle = max(n, 0) })
+}
+
+// WithMultiplexing sends many calls at once over each of conns
+// connections per address, instead of one call per pooled connection: each
+// request carries its own sequence id and replies are matched to calls in
+// whatever order they come, so a slow call holds up no other. The server
+// must answer by sequence id, as volo's and Kitex's do (a server that
+// answers in order, like Apache Thrift's simple servers, works too, without
+// the concurrency). A call that gives up drops its reply when it comes; a
+// connection that fails fails the calls waiting on it, and one the server
+// asks to drop (crrst) takes no new calls and closes once its last reply is
+// in. [WithMaxIdle] and [WithMaxIdleTimeout] do not apply. Default: 0, no
+// multiplexing; below 0 is taken as 0.
+func WithMultiplexing(conns int) Option {
+	return optionFunc(func(c *config) { c.muxConns = max(conns, 0) })
+}
+
+// WithMaxIdleTimeout drops a pooled connection idle for longer than d
+// instead of reusing it. Default: [DefaultMaxIdleTimeout]; zero means no
+// limit.
+func WithMaxIdleTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.idleTimeout = max(d, 0) })
+}
+
+// WithMaxFrameSize bounds a reply frame; a larger one fails the call with
+// volo.ErrProtocol before it is read. Default: 16 MiB.
+func WithMaxFrameSize(n int) Option {
+	return optionFunc(func(c *config) {
+		if n > 0 {
+			c.maxFrame = n
+		}
+	})
+}
+
+// WithMiddleware adds layers over the transport, the first outermost.
+// Default: none.
+func WithMiddleware(mws ...thrift.Middleware) Option {
+	return optionFunc(func(c *config) { c.middleware = append(c.middleware, mws...) })
+}
+
+// WithBalancer sends each call to an instance that b picks, under the
+// layers of [WithMiddleware] and over those of [WithInstanceMiddleware]. A
+// call whose connection cannot be made is retried on another instance, as
+// b's options say (discovery.WithRetries); a call that reached an instance
+// is not. A call with its own address ([WithHostPort]) skips the balancer;
+// the others never use [WithAddress]: with no instance to pick they fail
+// with discovery.ErrNoInstance.
+//
+// The balancer is shared, not owned: close it after the client. Default:
+// none, calls go to the client's address.
+func WithBalancer(b *discovery.Balancer) Option {
+	return optionFunc(func(c *config) { c.balancer = b })
+}
+
+// WithBalanceKey gives the key a discovery.ConsistentHash balancer hashes
+// for a call, so that calls with the same key go to the same instance (a
+// user ID, a shard). Other policies ignore it. Default: none, every call has
+// the empty key.
+func WithBalanceKey(key func(ctx context.Context, call *thrift.Call) string) Option {
+	return optionFunc(func(c *config) { c.balanceKey = key })
+}
+
+// WithInstanceMiddleware adds layers under the load balancer of
+// [WithBalancer], the first outermost. They run once per attempt, with the
+// picked instance in the context (discovery.InstanceFromContext): the place
+// for a circuit breaker per instance. Without a balancer they sit between
+// the layers of [WithMiddleware] and the transport. Default: none.
+func WithInstanceMiddleware(mws ...thrift.Middleware) Option {
+	return optionFunc(func(c *config) { c.perInstance = append(c.perInstance, mws...) })
+}
+
+// WithCodec sets the metainfo codec that writes the context's persistent
+// and transient values into TTHeader requests and reads backward values
+// from replies. Default: metainfo.NewCodec().
+func WithCodec(codec *metainfo.Codec) Option {
+	return optionFunc(func(c *config) { c.codec = codec })
+}
+
+// WithDialer sets how connections are made, for an in-memory listener in
+// tests (volotest) or a custom transport. Default: a net.Dialer over TCP.
+func WithDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) Option {
+	return optionFunc(func(c *config) {
+		if dial != nil {
+			c.dial = dial
+		}
+	})
+}
+
+// WithFromService sets the caller's service name, sent in TTHeader's
+// FromService key. Default: none.
+func WithFromService(name string) Option {
+	return optionFunc(func(c *config) { c.from = name })
+}
+
+// A CallOption configures one call.
+type CallOption interface {
+	applyCall(*thrift.Call)
+}
+
+type callOptionFunc func(*thrift.Call)
+
+func (f callOptionFunc) applyCall(c *thrift.Call) { f(c) }
+
+// WithHostPort sends one call to addr ("host:port") instead of the
+// client's address.
+func WithHostPort(addr string) CallOption {
+	return callOptionFunc(func(c *thrift.Call) { c.Addr = addr })
+}

@@ -1,0 +1,419 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/govolo/volo/ext/discovery"
+	"github.com/govolo/volo/motore"
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/thrift"
+	"github.com/govolo/volo/volo/thrift/internal/bind"
+)
+
+// errShutdownDeadline is the cause of the handlers' contexts when a
+// graceful shutdown runs out of time.
+var errShutdownDeadline error = volo.NewError(volo.CodeUnavailable, errors.New("volo: server shut down before the call finished"))
+
+// ErrUnregistrableAddr is returned by Serve when the server has a registry
+// (WithRegistry) and no address of its own to register, and the listener's
+// address is not one peers can dial (0.0.0.0 or [::]).
+var ErrUnregistrableAddr = errors.New("volo: listener address cannot be registered")
+
+// Errors of RegisterService.
+var (
+	// ErrInvalidService means a service description cannot be served: it
+	// is nil, or a method lacks a name, NewArgs, NewResult or Handler, or
+	// is listed twice.
+	ErrInvalidService = errors.New("volo: invalid service description")
+	// ErrDuplicateService means a service of that name is registered
+	// already.
+	ErrDuplicateService = errors.New("volo: service registered twice")
+	// ErrImplementation means the implementation does not satisfy the
+	// service's handler interface (ServiceDesc.HandlerType).
+	ErrImplementation = errors.New("volo: implementation does not satisfy the service's interface")
+)
+
+// registryTimeout bounds one registration, and a deregistration by Close.
+const registryTimeout = 10 * time.Second
+
+// abortWriteTimeout bounds writing the exceptions of calls cut off by a
+// shutdown deadline, so that a peer that does not read cannot hold
+// Shutdown past it.
+const abortWriteTimeout = 100 * time.Millisecond
+
+// Server serves Thrift services over TTHeader, TTHeaderFramed, Framed and
+// Buffered connections, replying to each request in the framing it used.
+// Register services, then call Serve with one or more listeners.
+type Server struct {
+	cfg   config
+	stack thrift.Service
+
+	routes   sync.RWMutex
+	services map[string]*route // "service.method"
+	methods  map[string]*route // "method", first registered service wins
+
+	mu         sync.Mutex
+	listeners  map[net.Listener]struct{}
+	conns      map[*conn]struct{}
+	registered []discovery.Instance // what Serve registered, to deregister
+	closing    atomic.Bool          // set under mu, read without it
+	aborting   atomic.Bool          // Close, or a shutdown's deadline passed: writes get abortWriteTimeout
+	wg         sync.WaitGroup       // Serve loops, connections, handlers
+
+	baseCtx context.Context
+	cancel  context.CancelCauseFunc
+}
+
+// route is a registered method: its descriptor and the implementation
+// of its service.
+type route struct {
+	service string
+	desc    *thrift.MethodDesc
+	impl    any
+}
+
+// New returns a server with its middleware stack built. It fails only if
+// the stack cannot be built (a nil middleware, or a layer that refuses
+// its inner service), with a *motore.BuildError.
+func New(opts ...Option) (*Server, error) {
+	s := &Server{
+		cfg:       newConfig(opts),
+		services:  make(map[string]*route),
+		methods:   make(map[string]*route),
+		listeners: make(map[net.Listener]struct{}),
+		conns:     make(map[*conn]struct{}),
+	}
+	stack, err := motore.Build[*thrift.Call, thrift.Struct](&dispatch{s: s}, s.cfg.middleware...)
+	if err != nil {
+		return nil, err
+	}
+	s.stack = stack
+	s.baseCtx, s.cancel = context.WithCancelCause(context.Background())
+	return s, nil
+}
+
+// Describe returns the server's stack, outermost layer first, ending with
+// the handler dispatch: what motore.Describe prints.
+func (s *Server) Describe() string { return motore.Describe(s.stack) }
+
+// RegisterService adds a service whose methods are called on impl.
+// Generated code wraps it in a typed Register<Service>(srv, impl), so that
+// the compiler checks impl; this method checks it at run time: impl must
+// satisfy desc.HandlerType, or it fails with [ErrImplementation].
+//
+// A request is routed by TTHeader's "isn" key and the method name; a
+// request without "isn" (Framed, Buffered, or a TTHeader peer that leaves
+// it out) goes to the first registered service that has the method. It
+// fails with [ErrInvalidService] for a nil or incomplete description (a
+// method without a name, NewArgs or Handler, or without NewResult when it
+// is not oneway, or named twice), with [ErrDuplicateService] if a service
+// of that name is registered already, and with volo.ErrServerClosed once
+// Shutdown or Close began.
+func (s *Server) RegisterService(desc *thrift.ServiceDesc, impl any) error {
+	if err := checkService(desc, impl); err != nil {
+		return err
+	}
+	if s.isClosing() {
+		return volo.ErrServerClosed
+	}
+	s.routes.Lock()
+	defer s.routes.Unlock()
+	for _, m := range desc.Methods {
+		if _, dup := s.services[desc.Name+"."+m.Name]; dup {
+			return fmt.Errorf("%w: %q", ErrDuplicateService, desc.Name)
+		}
+	}
+	for _, m := range desc.Methods {
+		r := &route{service: desc.Name, desc: m, impl: impl}
+		s.services[desc.Name+"."+m.Name] = r
+		if _, ok := s.methods[m.Name]; !ok {
+			s.methods[m.Name] = r
+		}
+	}
+	return nil
+}
+
+// checkService refuses a description a server cannot dispatch with, and
+// an implementation of the wrong type.
+func checkService(desc *thrift.ServiceDesc, impl any) error {
+	if desc == nil {
+		return fmt.Errorf("%w: nil description", ErrInvalidService)
+	}
+	seen := make(map[string]bool, len(desc.Methods))
+	for i, m := range desc.Methods {
+		switch {
+		case m == nil:
+			return fmt.Errorf("%w: %s: method %d is nil", ErrInvalidService, desc.Name, i)
+		case m.Name == "":
+			return fmt.Errorf("%w: %s: method %d has no name", ErrInvalidService, desc.Name, i)
+		case seen[m.Name]:
+			return fmt.Errorf("%w: %s: method %s is listed twice", ErrInvalidService, desc.Name, m.Name)
+		case m.NewArgs == nil || m.Handler == nil || m.NewResult == nil && !m.Oneway:
+			return fmt.Errorf("%w: method %s.%s has no NewArgs, NewResult or Handler", ErrInvalidService, desc.Name, m.Name)
+		}
+		seen[m.Name] = true
+	}
+	if desc.HandlerType == nil {
+		return nil
+	}
+	ht := reflect.TypeOf(desc.HandlerType)
+	if ht.Kind() != reflect.Pointer || ht.Elem().Kind() != reflect.Interface {
+		return fmt.Errorf("%w: %s: HandlerType is %s, not a pointer to an interface", ErrInvalidService, desc.Name, ht)
+	}
+	if impl == nil || !reflect.TypeOf(impl).Implements(ht.Elem()) {
+		return fmt.Errorf("%w: %T does not implement %s", ErrImplementation, impl, ht.Elem())
+	}
+	return nil
+}
+
+// lookup finds a method. A service name that no registered service has is
+// ignored, so that a caller that names its IDL service differently still
+// reaches the method.
+func (s *Server) lookup(service, name string) *route {
+	s.routes.RLock()
+	defer s.routes.RUnlock()
+	if service != "" {
+		if m, ok := s.services[service+"."+name]; ok {
+			return m
+		}
+	}
+	return s.methods[name]
+}
+
+// Serve accepts connections on ln and serves each on its own goroutine,
+// until Shutdown or Close, when it returns [volo.ErrServerClosed]. If ln is
+// closed by someone else, Serve returns its error; other accept errors
+// (such as running out of file descriptors) are retried after a back-off
+// of up to a second.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		ln.Close()
+		return volo.ErrServerClosed
+	}
+	s.listeners[ln] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+	if s.cfg.registry != nil {
+		if err := s.register(ln); err != nil {
+			s.mu.Lock()
+			delete(s.listeners, ln)
+			s.mu.Unlock()
+			ln.Close()
+			if s.isClosing() {
+				// Shutdown or Close cut the registration short.
+				return volo.ErrServerClosed
+			}
+			return err
+		}
+	}
+
+	var backoff time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.isClosing() {
+				return volo.ErrServerClosed
+			}
+			if !errors.Is(err, net.ErrClosed) {
+				// Out of file descriptors and the like: wait and retry,
+				// as net/http does.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				s.cfg.logger.Warn("volo: accept failed, retrying", "err", err, "in", backoff)
+				time.Sleep(backoff)
+				continue
+			}
+			return err
+		}
+		backoff = 0
+		s.add(nc)
+	}
+}
+
+// register makes the server known through the registry, at the
+// configured address or ln's.
+func (s *Server) register(ln net.Listener) error {
+	inst := s.cfg.regInstance
+	if inst.Addr == "" {
+		if a, ok := ln.Addr().(*net.TCPAddr); ok && (a.IP == nil || a.IP.IsUnspecified()) {
+			return fmt.Errorf("%w: %s; give the instance's address in WithRegistry", ErrUnregistrableAddr, a)
+		}
+		inst.Addr = ln.Addr().String()
+	}
+	ctx, cancel := context.WithTimeout(s.baseCtx, registryTimeout)
+	defer cancel()
+	if err := s.cfg.registry.Register(ctx, s.cfg.regService, inst); err != nil {
+		return fmt.Errorf("volo: register %s at %s: %w", s.cfg.regService, inst.Addr, err)
+	}
+	s.mu.Lock()
+	closing := s.closing.Load()
+	if !closing {
+		s.registered = append(s.registered, inst)
+	}
+	s.mu.Unlock()
+	if closing {
+		// Shutdown began while registering: take it back at once.
+		s.deregisterOne(ctx, inst)
+		return volo.ErrServerClosed
+	}
+	return nil
+}
+
+// deregister takes back every registration, within ctx.
+func (s *Server) deregister(ctx context.Context) {
+	s.mu.Lock()
+	regs := s.registered
+	s.registered = nil
+	s.mu.Unlock()
+	for _, inst := range regs {
+		s.deregisterOne(ctx, inst)
+	}
+}
+
+func (s *Server) deregisterOne(ctx context.Context, inst discovery.Instance) {
+	if err := s.cfg.registry.Deregister(ctx, s.cfg.regService, inst); err != nil {
+		s.cfg.logger.Warn("volo: deregister failed", "service", s.cfg.regService, "addr", inst.Addr, "err", err)
+	}
+}
+
+// add starts serving nc, unless the server is closing or full.
+func (s *Server) add(nc net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() || s.cfg.maxConns > 0 && len(s.conns) >= s.cfg.maxConns {
+		nc.Close()
+		return
+	}
+	c := newConn(s, nc)
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	go c.serve()
+}
+
+func (s *Server) remove(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+func (s *Server) isClosing() bool { return s.closing.Load() }
+
+// Shutdown stops the server gracefully: it stops accepting, deregisters
+// from the registry (WithRegistry), stops reading new requests, lets the
+// calls in flight finish and send their replies
+// (marked with TTHeader's "crrst" key, so that pooled clients drop the
+// connection), then closes every connection. If ctx ends first, the
+// handlers' contexts are cancelled (their cause says the server shut
+// down), each call still running is answered at once with an
+// INTERNAL_ERROR exception "volo: server shut down before the call
+// finished" (its handler's late result is dropped), the connections are
+// closed, and Shutdown returns ctx's error once the handlers have
+// returned. A handler that ignores its context holds Shutdown until
+// it returns.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.beginClose()
+	s.deregister(ctx)
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		s.cancel(volo.ErrServerClosed)
+		return nil
+	case <-ctx.Done():
+		// Answer first, so the callers get the shutdown's exception
+		// rather than whatever their cancelled handlers return.
+		s.aborting.Store(true)
+		s.abortConns()
+		s.cancel(errShutdownDeadline)
+		s.closeConns()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// Close stops the server at once: listeners and connections are closed,
+// handlers' contexts cancelled. It returns when every goroutine the server
+// started has ended (a handler that ignores its context holds it).
+func (s *Server) Close() error {
+	s.beginClose()
+	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
+	s.deregister(ctx)
+	cancel()
+	s.aborting.Store(true)
+	s.cancel(volo.ErrServerClosed)
+	s.closeConns()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) beginClose() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closing.Store(true)
+	for ln := range s.listeners {
+		ln.Close()
+		delete(s.listeners, ln)
+	}
+	for c := range s.conns {
+		c.wake()
+	}
+}
+
+// abortConns answers the calls still running on every connection.
+func (s *Server) abortConns() {
+	s.mu.Lock()
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.abort()
+	}
+}
+
+func (s *Server) closeConns() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.close()
+	}
+}
+
+// dispatch is the bottom of the stack: it calls the handler of the
+// method the request was routed to. A call a layer made itself, with no
+// route, is routed by its service and method names.
+type dispatch struct{ s *Server }
+
+func (d *dispatch) Call(ctx context.Context, call *thrift.Call) (thrift.Struct, error) {
+	desc, impl := call.Desc, bind.Get(call)
+	if desc == nil || impl == nil {
+		r := d.s.lookup(call.Service, call.Method)
+		if r == nil {
+			return nil, thrift.NewApplicationException(thrift.ExceptionUnknownMethod, "unknown method "+call.Method)
+		}
+		desc, impl = r.desc, r.impl
+	}
+	res, err := desc.Handler(ctx, impl, call.Args)
+	if err == nil {
+		// A declared exception is a failure to the layers above, though
+		// it goes back as the result's field.
+		err = thrift.ExceptionOf(res)
+	}
+	return res, err
+}
+
+// Describe names the dispatch in stack descriptions.
+func (d *dispatch) Describe() string { return "handler" }

@@ -1,0 +1,202 @@
+package server_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"net"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
+
+	"github.com/govolo/volo/motore"
+	"github.com/govolo/volo/volo/thrift"
+	"github.com/govolo/volo/volo/thrift/client"
+	"github.com/govolo/volo/volo/thrift/frame"
+	"github.com/govolo/volo/volo/thrift/server"
+	"github.com/govolo/volo/volo/thrift/thrifttest"
+	"github.com/govolo/volo/volo/volotest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func dialRaw(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	require.NoError(t, c.SetDeadline(time.Now().Add(20*time.Second)))
+	return c
+}
+
+func TestPipelinedCallsRunConcurrently(t *testing.T) {
+	const n = 20
+	ln := volotest.ListenTCP(t)
+	var inFlight atomic.Int64
+	all := make(chan struct{})
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
+		if inFlight.Add(1) == n {
+			close(all)
+		}
+		// No call returns before all n run at once: they must be concurrent.
+		select {
+		case <-all:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		return msg, nil
+	}), quiet)
+
+	for _, f := range []frame.Framing{frame.TTHeader, frame.Framed} {
+		if f == frame.Framed {
+			inFlight.Store(0)
+			all = make(chan struct{})
+		}
+		c := dialRaw(t, ln.Addr().String())
+		var reqs []byte
+		for i := range n {
+			var h *frame.Header
+			if f == frame.TTHeader {
+				h = &frame.Header{SeqID: int32(i + 1)}
+			}
+			var err error
+			reqs, err = frame.AppendMessage(reqs, f, h, "echo", thrift.MessageCall, int32(i+1), &echo.EchoEchoArgs{Msg: "m" + strconv.Itoa(i+1)})
+			require.NoError(t, err)
+		}
+		_, err := c.Write(reqs)
+		require.NoError(t, err)
+
+		r := frame.NewReader(c)
+		seen := map[int32]bool{}
+		for range n {
+			var fr frame.Frame
+			require.NoError(t, r.Next(&fr))
+			assert.Equal(t, f, fr.Framing)
+			var res echo.EchoEchoResult
+			_, typ, seq, err := thrift.DecodeMessage(thrift.NewDecoder(fr.Payload), &res)
+			require.NoError(t, err)
+			assert.Equal(t, thrift.MessageReply, typ)
+			require.NotNil(t, res.Success)
+			assert.Equal(t, "m"+strconv.Itoa(int(seq)), *res.Success, "reply matched to its call by seqid")
+			if f == frame.TTHeader {
+				assert.Equal(t, seq, fr.Header.SeqID)
+			}
+			seen[seq] = true
+		}
+		assert.Len(t, seen, n)
+	}
+}
+
+func TestHalfFrameStallIsCutOff(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(upper), quiet, server.WithReadTimeout(200*time.Millisecond))
+	stalled := dialRaw(t, ln.Addr().String())
+	// A Framed frame that announces 100 bytes and sends 8.
+	_, err := stalled.Write([]byte{0, 0, 0, 100, 0x80, 0x01, 0, 1})
+	require.NoError(t, err)
+
+	cut := make(chan error, 1)
+	go func() {
+		_, err := stalled.Read(make([]byte, 1))
+		cut <- err
+	}()
+	// Others are served while it stalls.
+	e := newEcho(t, ln.Addr().String(), client.WithMaxIdle(0))
+	for range 5 {
+		got, err := e.Echo(context.Background(), "served")
+		require.NoError(t, err)
+		assert.Equal(t, "SERVED", got)
+	}
+	err = <-cut
+	require.Error(t, err)
+	var ne net.Error
+	assert.False(t, asNetTimeout(err, &ne), "the server should have closed the stalled connection, got %v", err)
+}
+
+func asNetTimeout(err error, ne *net.Error) bool {
+	if e, ok := err.(net.Error); ok {
+		*ne = e
+		return e.Timeout()
+	}
+	return false
+}
+
+func TestHugeFrameRefusedWithoutAllocating(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(upper), quiet)
+	for _, head := range [][]byte{
+		{0x7f, 0xff, 0xff, 0xff, 0x80, 0x01, 0, 1},                   // Framed, 2 GiB - 1
+		{0x7f, 0xff, 0xff, 0xf0, 0x10, 0x00, 0, 0, 0, 0, 0, 1, 0, 1}, // TTHeader, about 2 GiB
+	} {
+		c := dialRaw(t, ln.Addr().String())
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := c.Write(head)
+		require.NoError(t, err)
+		_, err = c.Read(make([]byte, 1))
+		require.Error(t, err, "the server should close the connection")
+		runtime.ReadMemStats(&after)
+		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated while refusing a frame of %d bytes", binary.BigEndian.Uint32(head))
+	}
+}
+
+func TestUnsupportedProtocolClosed(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(upper), quiet)
+	c := dialRaw(t, ln.Addr().String())
+	_, err := c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+	require.NoError(t, err)
+	_, err = bufio.NewReader(c).ReadByte()
+	require.Error(t, err)
+}
+
+func TestStacksDescribedAndCalled(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	var order []string
+	record := func(name string) func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
+		return func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
+			order = append(order, name+" "+call.Service+"."+call.Method)
+			return next.Call(ctx, call)
+		}
+	}
+	srv := thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(upper), quiet,
+		server.WithMiddleware(motore.MiddlewareFn("server-log", record("server"))))
+	e := newEcho(t, ln.Addr().String(), client.WithMiddleware(motore.MiddlewareFn("client-log", record("client"))))
+	assert.Equal(t, "server-log -> handler", srv.Describe())
+	assert.Equal(t, "client-log -> transport(ttheader)", e.Describe())
+	_, err := e.Echo(context.Background(), "x")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"client Echo.echo", "server Echo.echo"}, order)
+}
+
+func TestMaxCallsPerConnPushesBack(t *testing.T) {
+	const sent, capped = 6, 2
+	ln := volotest.ListenTCP(t)
+	g := newGate()
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, g, quiet, server.WithMaxCallsPerConn(capped))
+	c := dialRaw(t, ln.Addr().String())
+	var reqs []byte
+	for i := range sent {
+		var err error
+		reqs, err = frame.AppendMessage(reqs, frame.Framed, nil, "echo", thrift.MessageCall, int32(i+1), &echo.EchoEchoArgs{Msg: "m"})
+		require.NoError(t, err)
+	}
+	_, err := c.Write(reqs)
+	require.NoError(t, err)
+	waitFor(t, "the capped calls to start", func() bool { return g.started.Load() == capped })
+	// The others wait in the socket, unread, until a slot frees up.
+	time.Sleep(50 * time.Millisecond)
+	assert.Equal(t, int64(capped), g.started.Load())
+	close(g.release)
+	r := frame.NewReader(c)
+	for range sent {
+		var fr frame.Frame
+		require.NoError(t, r.Next(&fr))
+	}
+	assert.Equal(t, int64(sent), g.started.Load())
+}
