@@ -17,7 +17,10 @@
 // small codec adapter: Apache's Read and Write through one TBinaryProtocol
 // over one reused TMemoryBuffer; fastgo's BLength, FastWriteNocopy and
 // FastRead on plain byte slices; volo's ThriftSize, AppendThrift, and
-// DecodeThrift through one reused Decoder.
+// DecodeThrift through one reused Decoder. The decoders do not do the same
+// checks: fastgo trusts container counts and element types, while volo's
+// Decoder checks counts and lengths against its limits and the bytes left,
+// and bounds nesting depth.
 //
 //   - BenchmarkEncode/<type>/<impl> encodes the value into a reused buffer,
 //     sizing it first where the implementation does.
@@ -36,4 +39,12 @@
 //
 //	GOWORK=off go test -run '^$' -bench . -benchmem -count 6 ./codec/ | tee codec.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest codec.txt
+//
+// benchstat puts only key=value parts of benchmark names in columns; to
+// compare the implementations side by side, against Apache and against
+// fastgo, name the last part:
+//
+//	sed -E 's#^(Benchmark[A-Za-z]+/[A-Za-z]+)/#\1/impl=#' codec.txt >codec-impl.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -col /impl codec-impl.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -col '/impl@(fastgo volo-hand)' codec-impl.txt
 package codec
