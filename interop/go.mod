@@ -7,6 +7,7 @@ require (
 	github.com/bytedance/gopkg v0.1.4
 	github.com/cloudwego/gopkg v0.1.4
 	github.com/govolo/volo/metainfo v0.1.0
+	github.com/govolo/volo/pilota v0.1.0
 	github.com/govolo/volo/volo v0.1.0
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
@@ -25,3 +26,5 @@ replace github.com/govolo/volo/volo => ../volo
 replace github.com/govolo/volo/motore => ../motore
 
 replace github.com/govolo/volo/ext/discovery => ../ext/discovery
+
+replace github.com/govolo/volo/pilota => ../pilota
