@@ -44,15 +44,18 @@ const (
 	DepthLimit
 	// Truncated: the input ends inside a value.
 	Truncated
+	// MissingRequired: a struct ended without one of its required fields.
+	MissingRequired
 )
 
 var kindNames = [...]string{
-	InvalidData:    "invalid data",
-	SizeLimit:      "size over limit",
-	BadVersion:     "bad version",
-	NotImplemented: "unsupported protocol",
-	DepthLimit:     "nesting too deep",
-	Truncated:      "truncated input",
+	InvalidData:     "invalid data",
+	SizeLimit:       "size over limit",
+	BadVersion:      "bad version",
+	NotImplemented:  "unsupported protocol",
+	DepthLimit:      "nesting too deep",
+	Truncated:       "truncated input",
+	MissingRequired: "required field missing",
 }
 
 // String returns a short lower-case name for the kind.
@@ -94,6 +97,8 @@ func (e *ProtocolError) Is(target error) bool {
 		return e.Kind == DepthLimit
 	case ErrUnsupported:
 		return e.Kind == NotImplemented
+	case ErrRequired:
+		return e.Kind == MissingRequired
 	}
 	return false
 }

@@ -245,7 +245,8 @@ type EchoEchoResult struct {
 	Success *string `thrift:"success,0,optional" json:"success,omitempty"`
 }
 
-// NewEchoEchoResult returns an EchoEchoResult with the IDL's default values.
+// NewEchoEchoResult returns an EchoEchoResult with the IDL's default
+// values.
 func NewEchoEchoResult() *EchoEchoResult {
 	return &EchoEchoResult{}
 }
@@ -285,8 +286,8 @@ func (p *EchoEchoResult) DecodeThrift(d *thrift.Decoder) error {
 		switch id {
 		case 0:
 			if t == thrift.TypeString {
-				v, err := d.ReadString()
-				if err != nil {
+				var v string
+				if v, err = d.ReadString(); err != nil {
 					return err
 				}
 				p.Success = &v
@@ -558,8 +559,8 @@ func (p *ShoutShoutResult) DecodeThrift(d *thrift.Decoder) error {
 		switch id {
 		case 0:
 			if t == thrift.TypeString {
-				v, err := d.ReadString()
-				if err != nil {
+				var v string
+				if v, err = d.ReadString(); err != nil {
 					return err
 				}
 				p.Success = &v
@@ -616,7 +617,8 @@ type ShoutNotifyArgs struct {
 	Msg string `thrift:"msg,1" json:"msg"`
 }
 
-// NewShoutNotifyArgs returns a ShoutNotifyArgs with the IDL's default values.
+// NewShoutNotifyArgs returns a ShoutNotifyArgs with the IDL's default
+// values.
 func NewShoutNotifyArgs() *ShoutNotifyArgs {
 	return &ShoutNotifyArgs{}
 }
