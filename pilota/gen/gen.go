@@ -384,7 +384,7 @@ func (w *writer) declareAll() error {
 		case *thriftidl.Typedef, *thriftidl.Senum:
 			names = []string{exportedName(d.Ident())}
 		case *thriftidl.Const:
-			names = []string{exportedName(d.Name)}
+			names = []string{constName(d.Name)}
 		case *thriftidl.Enum:
 			n := exportedName(d.Name)
 			names = []string{n, n + "FromString"}

@@ -31,6 +31,18 @@ func exportedName(s string) string {
 	return out
 }
 
+// constName is the Go name of an IDL const: the name with its first
+// letter in capitals, underscores kept, as Apache and thriftgo write
+// consts ("MAX_NAME").
+func constName(s string) string {
+	n := sanitize(s)
+	r, size := utf8.DecodeRuneInString(n)
+	if n == "" || !unicode.IsLetter(r) {
+		return "X" + n
+	}
+	return string(unicode.ToUpper(r)) + n[size:]
+}
+
 // paramName turns an IDL argument name into a Go parameter name: its
 // exported form with a lower-case first letter, kept apart from Go's
 // keywords and from the names generated code uses beside parameters.

@@ -107,7 +107,7 @@ func (w *writer) writeEnum(e *thriftidl.Enum) {
 // writeConst writes a const: a Go constant for scalars and strings, a
 // variable for the rest.
 func (w *writer) writeConst(c *thriftidl.Const) {
-	name := exportedName(c.Name)
+	name := constName(c.Name)
 	w.doc(c.Doc, name+" is const "+c.Name+" of "+baseName(w.f.Path)+".")
 	v := w.constExpr(c.Type, c.Value)
 	switch kindOf(c.Type) {

@@ -75,8 +75,8 @@ func (v *Status) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// MAXNAME is const MAX_NAME of base.thrift.
-const MAXNAME int32 = 64
+// MAX_NAME is const MAX_NAME of base.thrift.
+const MAX_NAME int32 = 64
 
 // GREETING is const GREETING of base.thrift.
 const GREETING string = "hello"
