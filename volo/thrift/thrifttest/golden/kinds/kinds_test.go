@@ -211,7 +211,7 @@ type store struct {
 	kept    map[base.UserID]*kinds.Kinds
 }
 
-func (s *store) Ping(context.Context) error                   { return nil }
+func (s *store) Ping(context.Context) error                  { return nil }
 func (s *store) Whoami(context.Context) (base.UserID, error) { return 7, nil }
 
 func (s *store) Get(_ context.Context, id base.UserID) (*kinds.Kinds, error) {
