@@ -2,7 +2,6 @@ package thriftidl
 
 import (
 	"fmt"
-	"strings"
 )
 
 // defKind names the kind of a definition in messages.
@@ -104,30 +103,6 @@ func (r *resolver) extends(f *File, s *Service) {
 	}
 }
 
-// extendsCycle reports a cycle of services extending each other, once, at
-// the member first in source order, and cuts it.
-func (r *resolver) extendsCycle(s *Service) {
-	chain := []string{s.Name}
-	first := s
-	seen := map[*Service]bool{s: true}
-	for b := s.ExtendsRef; b != nil; b = b.ExtendsRef {
-		if b == s {
-			if first == s {
-				r.errorf(s.ExtendsPos, "service inheritance cycle: %s -> %s", strings.Join(chain, " -> "), s.Name)
-			}
-			return
-		}
-		if seen[b] {
-			return
-		}
-		seen[b] = true
-		if r.fileOf[b] == r.fileOf[s] && b.Pos.Offset < first.Pos.Offset {
-			first = b
-		}
-		chain = append(chain, b.Name)
-	}
-}
-
 func (r *resolver) service(f *File, s *Service) {
 	names := make(map[string]*Function)
 	for _, fn := range s.Functions {
@@ -137,9 +112,8 @@ func (r *resolver) service(f *File, s *Service) {
 			names[fn.Name] = fn
 		}
 	}
-	seen := map[*Service]bool{s: true}
-	for b := s.ExtendsRef; b != nil && !seen[b]; b = b.ExtendsRef {
-		seen[b] = true
+	// Chains longer than maxDepth are reported; checking that far is enough.
+	for b, n := s.ExtendsRef, 0; b != nil && b != s && n < maxDepth; b, n = b.ExtendsRef, n+1 {
 		for _, bf := range b.Functions {
 			if fn, ok := names[bf.Name]; ok {
 				r.errorf(fn.Pos, "function %q of service %q is already defined in the service %q it extends", fn.Name, s.Name, b.Name)

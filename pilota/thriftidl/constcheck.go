@@ -299,6 +299,9 @@ func (r *resolver) checkRef(v *ConstValue, t, u *Type, own bool, depth int) (Pos
 	if c == nil || r.consts[c] == constBad {
 		return Pos{}, "" // unresolved or cyclic, already reported
 	}
+	if identical(c.Type, t, 0) {
+		return Pos{}, "" // c's value was checked against its own type
+	}
 	key := fitKey{c, t}
 	if msg, seen := r.fits[key]; seen {
 		return v.Pos, msg
@@ -332,6 +335,24 @@ func validUUID(s string) bool {
 				return false
 			}
 		}
+	}
+	return true
+}
+
+// identical reports whether a and b are the same type after typedefs. It
+// answers false when unsure, past maxDepth, so the caller checks values.
+func identical(a, b *Type, depth int) bool {
+	a, b = a.Underlying(), b.Underlying()
+	if a == nil || b == nil || a.Kind != b.Kind || depth > maxDepth {
+		return false
+	}
+	switch a.Kind {
+	case ListType, SetType:
+		return identical(a.Elem, b.Elem, depth+1)
+	case MapType:
+		return identical(a.Key, b.Key, depth+1) && identical(a.Value, b.Value, depth+1)
+	case NamedType:
+		return a.Ref != nil && a.Ref == b.Ref
 	}
 	return true
 }

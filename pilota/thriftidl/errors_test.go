@@ -2,6 +2,7 @@ package thriftidl_test
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -198,4 +199,33 @@ func TestFileTooLarge(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "big.thrift: cannot read file: file too large")
 	assert.NotErrorIs(t, err, fs.ErrNotExist)
+}
+
+// Long chains are refused rather than walked at every use.
+func TestChainLimits(t *testing.T) {
+	var typedefs, services, consts strings.Builder
+	for i := range 101 {
+		fmt.Fprintf(&typedefs, "typedef T%d T%d\n", i, i+1)
+		fmt.Fprintf(&services, "service S%d extends S%d {}\n", i+1, i)
+	}
+	typedefs.WriteString("typedef i32 T0\n")
+	services.WriteString("service S0 {}\n")
+	for i := range 1001 {
+		fmt.Fprintf(&consts, "const i32 C%d = C%d\n", i, i+1)
+	}
+	consts.WriteString("const i32 C1001 = 1\n")
+	tests := []struct {
+		name, src, want string
+	}{
+		{"typedef", typedefs.String(), "e.thrift:100:1: typedef chain of T100 is longer than 100"},
+		{"extends", services.String(), "e.thrift:100:22: service inheritance chain of S100 is longer than 100"},
+		{"const", consts.String(), "e.thrift:1001:1: consts refer to consts more than 1000 deep"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadFS(map[string]string{"e.thrift": tt.src}, "e.thrift")
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package thriftidl
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -17,6 +18,9 @@ type lexer struct {
 	off      int
 	line     int
 	lineOff  int // offset of the first byte of the current line
+	// dirty is set once a token or comment has been seen on the current
+	// line, so telling whether one starts its line costs nothing.
+	dirty    bool
 	errs     *errorSink
 	comments []comment
 }
@@ -48,6 +52,7 @@ func (l *lexer) advance(n int) {
 		if l.src[l.off] == '\n' {
 			l.line++
 			l.lineOff = l.off + 1
+			l.dirty = false
 		}
 		l.off++
 	}
@@ -61,16 +66,6 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isHex(c byte) bool    { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
-// ownLine reports whether only blanks precede offset off on its line.
-func (l *lexer) ownLine(off int) bool {
-	for i := off - 1; i >= 0 && l.src[i] != '\n'; i-- {
-		if c := l.src[i]; c != ' ' && c != '\t' && c != '\r' {
-			return false
-		}
-	}
-	return true
-}
-
 // next returns the next token, with the comments that precede it.
 func (l *lexer) next() token {
 	l.comments = nil
@@ -80,8 +75,11 @@ func (l *lexer) next() token {
 			break
 		}
 	}
+	first := !l.dirty
 	t := l.scan()
+	l.dirty = true
 	t.comments = l.comments
+	t.firstOnLine = first
 	return t
 }
 
@@ -99,7 +97,7 @@ func (l *lexer) skipSpace() {
 // skipComment consumes one comment, if one starts here, and records it.
 func (l *lexer) skipComment() bool {
 	start := l.pos()
-	c := comment{pos: start, ownLine: l.ownLine(l.off)}
+	c := comment{pos: start, ownLine: !l.dirty}
 	switch {
 	case l.peekByte(0) == '#' || l.peekByte(0) == '/' && l.peekByte(1) == '/':
 		c.kind = commentHash
@@ -113,7 +111,7 @@ func (l *lexer) skipComment() bool {
 		c.text = string(l.src[l.off:end])
 		l.advance(end - l.off)
 	case l.peekByte(0) == '/' && l.peekByte(1) == '*':
-		end := strings.Index(string(l.src[l.off+2:]), "*/")
+		end := bytes.Index(l.src[l.off+2:], []byte("*/"))
 		if end < 0 {
 			l.errorf(start, "comment not terminated")
 			l.advance(len(l.src) - l.off)
@@ -130,6 +128,7 @@ func (l *lexer) skipComment() bool {
 		return false
 	}
 	c.endLine = l.line
+	l.dirty = true
 	l.comments = append(l.comments, c)
 	return true
 }

@@ -190,7 +190,7 @@ func (p *parser) topLevel() {
 		if p.tok.kind != tokEOF && p.tok.pos.Offset == start {
 			p.next()
 		}
-		for p.tok.kind != tokEOF && !(startsDefinition(p.tok) && p.lx.ownLine(p.tok.pos.Offset)) {
+		for p.tok.kind != tokEOF && !(startsDefinition(p.tok) && p.tok.firstOnLine) {
 			p.next()
 		}
 	}()

@@ -17,6 +17,8 @@ type resolver struct {
 	// unresolved holds why an identifier value was not found; check
 	// reports it unless the expected enum type resolves it.
 	unresolved map[*ConstValue]string
+	typedefLen map[*Typedef]int
+	extendsLen map[*Service]int
 }
 
 type constState int
@@ -41,6 +43,8 @@ func newResolver(errs *errorSink, files []*File) *resolver {
 		fits:   make(map[fitKey]string),
 
 		unresolved: make(map[*ConstValue]string),
+		typedefLen: make(map[*Typedef]int),
+		extendsLen: make(map[*Service]int),
 	}
 	for _, f := range files {
 		for _, d := range f.Definitions {
@@ -64,16 +68,13 @@ func (r *resolver) file(f *File) {
 	for _, s := range f.Services {
 		r.extends(f, s)
 	}
-	for _, s := range f.Services {
-		r.extendsCycle(s)
-	}
+	r.extendsChains(f)
+	r.typedefChains(f)
 	for _, d := range f.Definitions {
 		if r.errs.full {
 			return
 		}
 		switch d := d.(type) {
-		case *Typedef:
-			r.typedefCycle(d)
 		case *Const:
 			r.constDone(d)
 		case *Enum:
@@ -199,40 +200,69 @@ func (r *resolver) resolveType(f *File, t *Type) {
 
 func isService(d Definition) bool { _, ok := d.(*Service); return ok }
 
-// typedefCycle reports a cycle of typedefs once, at its first member.
-func (r *resolver) typedefCycle(td *Typedef) {
-	chain := []string{td.Name}
-	seen := map[*Typedef]bool{td: true}
-	t := td.Type
-	for t.Kind == NamedType {
-		next, ok := t.Ref.(*Typedef)
-		if !ok {
-			return
+// chains walks the chains of typedefs, or of services extending services,
+// that start in one file, in linear time over all files. It reports each
+// cycle once, at the member the walk enters it by, cuts it so that later
+// walks end, and reports a chain longer than maxDepth at the member where it
+// grows too long. next returns what a member refers to, or nil; cut breaks
+// the link from a member.
+func chains[T comparable](r *resolver, members []T, st map[T]int, next func(T) (T, bool),
+	cut func(T), name func(T) string, pos func(T) Pos, what string,
+) {
+	const onPath = -1 // st holds onPath or the length of the chain from a member
+	for _, m := range members {
+		var path []T
+		cur, ok := m, true
+		for ok && st[cur] == 0 {
+			st[cur] = onPath
+			path = append(path, cur)
+			cur, ok = next(cur)
 		}
-		if next == td {
-			if r.firstOf(td, seen) {
-				r.errorf(td.Pos, "typedef cycle: %s -> %s", strings.Join(chain, " -> "), td.Name)
+		length := 0
+		if ok && st[cur] == onPath {
+			i := 0
+			for path[i] != cur {
+				i++
 			}
-			t.Ref = nil // so Underlying and later checks stop here
-			return
+			names := make([]string, 0, len(path)-i+1)
+			for _, c := range path[i:] {
+				names = append(names, name(c))
+			}
+			r.errorf(pos(cur), "%s cycle: %s -> %s", what, strings.Join(names, " -> "), name(cur))
+			cut(path[len(path)-1])
+		} else if ok {
+			length = st[cur]
 		}
-		if seen[next] {
-			return // a cycle that td leads into; reported at its own members
+		for j := len(path) - 1; j >= 0; j-- {
+			length++
+			st[path[j]] = length
+			if length == maxDepth+1 {
+				r.errorf(pos(path[j]), "%s chain of %s is longer than %d", what, name(path[j]), maxDepth)
+			}
 		}
-		seen[next] = true
-		chain = append(chain, next.Name)
-		t = next.Type
 	}
 }
 
-// firstOf reports whether td comes first in source order among members.
-func (r *resolver) firstOf(td *Typedef, members map[*Typedef]bool) bool {
-	for m := range members {
-		if m.Pos.Offset < td.Pos.Offset && r.fileOf[m] == r.fileOf[td] {
-			return false
-		}
-	}
-	return true
+func (r *resolver) typedefChains(f *File) {
+	chains(r, f.Typedefs, r.typedefLen,
+		func(td *Typedef) (*Typedef, bool) {
+			if td.Type.Kind != NamedType {
+				return nil, false
+			}
+			next, ok := td.Type.Ref.(*Typedef)
+			return next, ok
+		},
+		func(td *Typedef) { td.Type.Ref = nil }, // so Underlying stops
+		func(td *Typedef) string { return td.Name },
+		func(td *Typedef) Pos { return td.Pos }, "typedef")
+}
+
+func (r *resolver) extendsChains(f *File) {
+	chains(r, f.Services, r.extendsLen,
+		func(s *Service) (*Service, bool) { return s.ExtendsRef, s.ExtendsRef != nil },
+		func(s *Service) { s.ExtendsRef = nil },
+		func(s *Service) string { return s.Name },
+		func(s *Service) Pos { return s.ExtendsPos }, "service inheritance")
 }
 
 func (r *resolver) enumValues(e *Enum) {

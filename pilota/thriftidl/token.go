@@ -55,6 +55,9 @@ type token struct {
 	ival     int64
 	fval     float64
 	comments []comment // comments between the previous token and this one
+	// firstOnLine is set when nothing but blanks precede the token on its
+	// line.
+	firstOnLine bool
 }
 
 func (t token) is(punct string) bool { return t.kind == tokPunct && t.text == punct }
