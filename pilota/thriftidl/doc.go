@@ -67,33 +67,41 @@
 //
 // Where this package is stricter than Apache:
 //   - integers are checked against the range of i8, i16 and i32; a bool
-//     takes true, false, 0 or 1; a list or set takes a list and a map or a
-//     struct takes a map, except that an empty {} or [] stands for an empty
-//     container of any kind, as Apache's own tests write it;
+//     takes true, false, 0 or 1; a list or set takes a list, and a map or
+//     a struct takes a map, except that an empty {} or [] stands for an
+//     empty container of either kind, as Apache's own tests write it;
 //   - a reference to an enum value must name a value of the enum expected,
-//     except that, as Apache looks only at the part after the dot, a
+//     except that, as Apache looks only at the part after the last dot, a
 //     reference whose prefix names no such value is taken as the expected
 //     enum's value of that name;
 //   - a oneway function must return void (Apache only warns);
 //   - a field id above 32767 is an error (Apache warns and truncates);
-//   - a string or a double that cannot be represented, and a file over
-//     [MaxFileSize] bytes, are errors; types and const values may nest 100
-//     deep, and includes 256.
+//   - a double literal out of range, and a file over [MaxFileSize] bytes,
+//     are errors; types and const values may nest 100 deep, typedef and
+//     extends chains may be 100 long, consts may refer to consts 1000
+//     deep, and includes may nest 256 files deep;
+//   - slist in a type always means the old string list, even where a file
+//     defines a type of that name.
 //
-// Where it is more lenient: consts and services may be used before they are
-// defined; an optional ',' or ';' may follow any definition; annotations
-// may follow a named type and a const's value; a header after a definition
-// is reported but parsed. As in Apache, a field id that is not positive is
-// replaced by an implicit one, exceptions may be used as field and container
-// types, and map keys and set elements may be of any type.
+// Where it is more lenient: types, consts and services may be used before
+// they are defined; an optional ',' or ';' may follow any definition;
+// annotations may follow a named type, a const's value and the "*"
+// namespace; senum, which Apache no longer parses, is accepted. As in
+// Apache, a field id that is not positive is replaced by an implicit one,
+// exceptions may be used as field and container types, union fields may be
+// marked required (Apache then treats them as optional), and map keys and
+// set elements may be of any type.
 //
 // # Errors
 //
 // Parse and Load return an [ErrorList] of *[Error], at most [MaxErrors],
-// each printed "file:line:col: message" as go/scanner prints them. Errors
-// match [ErrSyntax] (lexing and parsing) or [ErrResolve] (names, types and
-// values) with errors.Is; a missing include is reported at the include and
-// matches fs.ErrNotExist. Nothing panics on bad input.
+// each printed "file:line:col: message" as go/scanner prints them; the
+// parser skips to the next definition after a syntax error, so one run
+// reports several. Errors match [ErrSyntax] (lexing and parsing, and the
+// limits above) or [ErrResolve] (names, types, values and cycles) with
+// errors.Is. A missing include is reported at the include that names it and
+// matches fs.ErrNotExist, as does a missing file given to Load. Nothing
+// panics on bad input.
 //
 // See the examples for Parse and Load.
 package thriftidl
