@@ -10,16 +10,16 @@ import (
 	"github.com/govolo/volo/bench/codec/internal/apachegen/message"
 	"github.com/govolo/volo/bench/codec/internal/apachegen/thrifttest"
 	"github.com/govolo/volo/bench/codec/internal/fastgo"
+	vmessage "github.com/govolo/volo/bench/codec/internal/vologen/message"
+	vthrifttest "github.com/govolo/volo/bench/codec/internal/vologen/thrifttest"
 	"github.com/govolo/volo/bench/codec/internal/volohand"
 	"github.com/govolo/volo/volo/thrift"
 )
 
 // impls are the contenders. Each gives, for every benchmarked IDL struct, a
-// constructor of a codec over its own type for it. The volo generator's
-// output joins with one entry:
-//
-//	{name: "volo", xtruct: newVolo[gen.Xtruct], insanity: newVolo[gen.Insanity],
-//		message: newVolo[gen.Message], allocFreeEncode: true},
+// constructor of a codec over its own type for it: Apache's generated
+// code, gopkg's FastCodec written as thriftgo's fastgo writes it, volo's
+// generated code, and volo's runtime driven by hand-written structs.
 var impls = []impl{
 	{
 		name:     "apache",
@@ -32,6 +32,13 @@ var impls = []impl{
 		xtruct:          newFastgo[fastgo.Xtruct],
 		insanity:        newFastgo[fastgo.Insanity],
 		message:         newFastgo[fastgo.Message],
+		allocFreeEncode: true,
+	},
+	{
+		name:            "volo",
+		xtruct:          newVolo[vthrifttest.Xtruct],
+		insanity:        newVolo[vthrifttest.Insanity],
+		message:         newVolo[vmessage.Message],
 		allocFreeEncode: true,
 	},
 	{

@@ -225,8 +225,13 @@ func (w *writer) appendThrift(s *structSpec) {
 		if cond != "" {
 			w.p("if %s {", cond)
 		}
-		w.p("b = %s(b, %s, %d)", w.rt("AppendFieldBegin"), w.rt(wireType(gf.f.Type)), gf.id)
-		w.appendValue(gf.f.Type, gf.value(), false, 1)
+		if fn, conv := fieldAppender(kindOf(gf.f.Type)); fn != "" {
+			// Header and value with one capacity check.
+			w.p("b = %s(b, %d, %s)", w.rt(fn), gf.id, conv(gf.value()))
+		} else {
+			w.p("b = %s(b, %s, %d)", w.rt("AppendFieldBegin"), w.rt(wireType(gf.f.Type)), gf.id)
+			w.appendValue(gf.f.Type, gf.value(), false, 1)
+		}
 		if cond != "" {
 			w.p("}")
 		}
@@ -234,6 +239,34 @@ func (w *writer) appendThrift(s *structSpec) {
 	w.p("return %s(b)", w.rt("AppendFieldStop"))
 	w.p("}")
 	w.p("")
+}
+
+// fieldAppender returns the runtime function that appends a whole field
+// of kind k, and how to convert the value for it; "" for kinds that take
+// a header and then their value.
+func fieldAppender(k kind) (string, func(string) string) {
+	same := func(x string) string { return x }
+	switch k {
+	case kBool:
+		return "AppendFieldBool", same
+	case kI8:
+		return "AppendFieldI8", same
+	case kI16:
+		return "AppendFieldI16", same
+	case kI32:
+		return "AppendFieldI32", same
+	case kEnum:
+		return "AppendFieldI32", func(x string) string { return "int32(" + x + ")" }
+	case kI64:
+		return "AppendFieldI64", same
+	case kDouble:
+		return "AppendFieldDouble", same
+	case kString, kSenum:
+		return "AppendFieldString", same
+	case kBinary:
+		return "AppendFieldBinary", same
+	}
+	return "", nil
 }
 
 func (w *writer) decodeThrift(s *structSpec) {

@@ -74,12 +74,12 @@ func (d *Decoder) ReadMessageBegin() (name string, typ MessageType, seq int32, e
 			return "", 0, 0, protoErr(InvalidData, start+3, "bad message type "+strconv.Itoa(int(v&0xffff)))
 		}
 		if name, err = d.ReadString(); err != nil {
-			return "", 0, 0, err
+			return "", 0, 0, d.Explain(err)
 		}
 	} else {
 		d.off = start
 		if name, err = d.ReadString(); err != nil {
-			return "", 0, 0, err
+			return "", 0, 0, d.Explain(err)
 		}
 		t, err := d.next(1)
 		if err != nil {
@@ -91,7 +91,7 @@ func (d *Decoder) ReadMessageBegin() (name string, typ MessageType, seq int32, e
 		}
 	}
 	seq, err = d.ReadI32()
-	return name, typ, seq, err
+	return name, typ, seq, d.Explain(err)
 }
 
 // compactProtocolID is the first byte of a compact protocol message.
@@ -121,16 +121,93 @@ func (d *Decoder) ReadStructEnd() {
 	}
 }
 
+// The reads generated code makes for every field are written to be
+// inlined: each checks the common case in a few instructions and, for
+// anything else, returns one of the errors below without moving. Those
+// say only what kind of read failed; Decoder.Explain replaces one with the
+// precise error (where, and why) by reading again, carefully, at the same
+// offset. The decoder's entry points (Decode, DecodeMessage, FastRead,
+// Skip) explain their errors, so callers of those never see the cheap
+// ones.
+var (
+	errFastField  = fastErr("bad field header")
+	errFastLen    = fastErr("bad string or binary length")
+	errFastList   = fastErr("bad list or set header")
+	errFastMap    = fastErr("bad map header")
+	errFastBool   = fastErr("truncated bool")
+	errFastDouble = fastErr("truncated double")
+	errFastI8     = fastErr("truncated i8")
+	errFastI16    = fastErr("truncated i16")
+	errFastI32    = fastErr("truncated i32")
+	errFastI64    = fastErr("truncated i64")
+	errFastUUID   = fastErr("truncated uuid")
+)
+
+// fastErr makes a cheap error: a ProtocolError with no offset, which
+// matches ErrProtocol.
+func fastErr(msg string) *ProtocolError {
+	return &ProtocolError{Kind: InvalidData, Offset: -1, Msg: msg + " (decode through Decoder.Decode for its offset and cause)"}
+}
+
+// Explain returns err, unless it is one of the cheap errors the inlined
+// reads return for input they do not handle: then it returns the precise
+// error of the input at the decoder's offset, a *ProtocolError with its
+// kind and offset. Generated code returns errors as they come; call
+// Explain after a struct's DecodeThrift when not decoding through
+// [Decoder.Decode], [DecodeMessage] or [FastRead], which do.
+func (d *Decoder) Explain(err error) error {
+	var e error
+	switch err {
+	case errFastField:
+		_, _, e = d.readFieldBegin()
+	case errFastLen:
+		_, e = d.readLen()
+	case errFastList:
+		_, _, e = d.readListBegin()
+	case errFastMap:
+		_, _, _, e = d.readMapBegin()
+	case errFastBool, errFastI8:
+		_, e = d.next(1)
+	case errFastI16:
+		_, e = d.next(2)
+	case errFastI32:
+		_, e = d.next(4)
+	case errFastI64, errFastDouble:
+		_, e = d.next(8)
+	case errFastUUID:
+		_, e = d.next(UUIDSize)
+	default:
+		return err
+	}
+	if e == nil {
+		// Cannot happen: the careful read accepts less than the fast one.
+		return err
+	}
+	return e
+}
+
+// Decode reads s with s.DecodeThrift and returns its error explained (see
+// [Decoder.Explain]).
+func (d *Decoder) Decode(s Struct) error {
+	if err := s.DecodeThrift(d); err != nil {
+		return d.Explain(err)
+	}
+	return nil
+}
+
 // ReadFieldBegin reads a field header. At the end of a struct it returns
 // TypeStop and id 0.
 func (d *Decoder) ReadFieldBegin() (t Type, id int16, err error) {
-	// Fast path, small enough to inline: a whole header of a valid type.
-	// STOP, once a struct, takes the slow path.
-	if b := d.buf[d.off:]; len(b) >= FieldBeginSize && minSize[b[0]] != 0 {
+	b := d.buf[d.off:]
+	if len(b) >= FieldBeginSize && minSize[b[0]] != 0 {
 		d.off += FieldBeginSize
-		return Type(b[0]), int16(binary.BigEndian.Uint16(b[1:])), nil
+		return Type(b[0]), int16(uint16(b[1])<<8 | uint16(b[2])), nil
 	}
-	return d.readFieldBegin()
+	if len(b) > 0 && b[0] == 0 {
+		d.off++
+		return TypeStop, 0, nil
+	}
+	return 0, 0, errFastField
 }
 
 func (d *Decoder) readFieldBegin() (t Type, id int16, err error) {
@@ -154,6 +231,18 @@ func (d *Decoder) readFieldBegin() (t Type, id int16, err error) {
 
 // ReadMapBegin reads a map header and checks the entry count.
 func (d *Decoder) ReadMapBegin() (kt, vt Type, n int, err error) {
+	b := d.buf[d.off:]
+	if len(b) >= MapBeginSize {
+		c := uint64(binary.BigEndian.Uint32(b[2:]))
+		if c <= uint64(d.cfg.maxContainer) && c*(elemSize[b[0]]+elemSize[b[1]]) <= uint64(len(b)-MapBeginSize) {
+			d.off += MapBeginSize
+			return Type(b[0]), Type(b[1]), int(c), nil
+		}
+	}
+	return 0, 0, 0, errFastMap
+}
+
+func (d *Decoder) readMapBegin() (kt, vt Type, n int, err error) {
 	b, err := d.next(2)
 	if err != nil {
 		return 0, 0, 0, err
@@ -165,6 +254,18 @@ func (d *Decoder) ReadMapBegin() (kt, vt Type, n int, err error) {
 
 // ReadListBegin reads a list header and checks the element count.
 func (d *Decoder) ReadListBegin() (et Type, n int, err error) {
+	b := d.buf[d.off:]
+	if len(b) >= ListBeginSize {
+		c := uint64(binary.BigEndian.Uint32(b[1:]))
+		if c <= uint64(d.cfg.maxContainer) && c*elemSize[b[0]] <= uint64(len(b)-ListBeginSize) {
+			d.off += ListBeginSize
+			return Type(b[0]), int(c), nil
+		}
+	}
+	return 0, 0, errFastList
+}
+
+func (d *Decoder) readListBegin() (et Type, n int, err error) {
 	b, err := d.next(1)
 	if err != nil {
 		return 0, 0, err
@@ -175,7 +276,17 @@ func (d *Decoder) ReadListBegin() (et Type, n int, err error) {
 }
 
 // ReadSetBegin reads a set header and checks the element count.
-func (d *Decoder) ReadSetBegin() (et Type, n int, err error) { return d.ReadListBegin() }
+func (d *Decoder) ReadSetBegin() (et Type, n int, err error) {
+	b := d.buf[d.off:]
+	if len(b) >= SetBeginSize {
+		c := uint64(binary.BigEndian.Uint32(b[1:]))
+		if c <= uint64(d.cfg.maxContainer) && c*elemSize[b[0]] <= uint64(len(b)-SetBeginSize) {
+			d.off += SetBeginSize
+			return Type(b[0]), int(c), nil
+		}
+	}
+	return 0, 0, errFastList
+}
 
 // readCount reads a container's i32 count and refuses one that is
 // negative, over the limit, of elements of an unknown type, or larger than
@@ -222,113 +333,101 @@ func (d *Decoder) readLen() (int, error) {
 
 // ReadBool reads a bool; any byte other than 0 is true.
 func (d *Decoder) ReadBool() (bool, error) {
-	b, err := d.next(1)
-	if err != nil {
-		return false, err
+	if b := d.buf[d.off:]; len(b) >= 1 {
+		d.off++
+		return b[0] != 0, nil
 	}
-	return b[0] != 0, nil
+	return false, errFastBool
 }
 
 // ReadI8 reads a byte (the IDL's i8 or byte).
 func (d *Decoder) ReadI8() (int8, error) {
-	b, err := d.next(1)
-	if err != nil {
-		return 0, err
+	if b := d.buf[d.off:]; len(b) >= 1 {
+		d.off++
+		return int8(b[0]), nil
 	}
-	return int8(b[0]), nil
+	return 0, errFastI8
 }
 
 // ReadI16 reads a big-endian i16.
 func (d *Decoder) ReadI16() (int16, error) {
-	b, err := d.next(2)
-	if err != nil {
-		return 0, err
+	if b := d.buf[d.off:]; len(b) >= 2 {
+		d.off += 2
+		return int16(binary.BigEndian.Uint16(b)), nil
 	}
-	return int16(binary.BigEndian.Uint16(b)), nil
+	return 0, errFastI16
 }
 
 // ReadI32 reads a big-endian i32.
 func (d *Decoder) ReadI32() (int32, error) {
-	b, err := d.next(4)
-	if err != nil {
-		return 0, err
+	if b := d.buf[d.off:]; len(b) >= 4 {
+		d.off += 4
+		return int32(binary.BigEndian.Uint32(b)), nil
 	}
-	return int32(binary.BigEndian.Uint32(b)), nil
+	return 0, errFastI32
 }
 
 // ReadI64 reads a big-endian i64.
 func (d *Decoder) ReadI64() (int64, error) {
-	b, err := d.next(8)
-	if err != nil {
-		return 0, err
+	if b := d.buf[d.off:]; len(b) >= 8 {
+		d.off += 8
+		return int64(binary.BigEndian.Uint64(b)), nil
 	}
-	return int64(binary.BigEndian.Uint64(b)), nil
+	return 0, errFastI64
 }
 
 // ReadDouble reads an IEEE 754 double.
 func (d *Decoder) ReadDouble() (float64, error) {
-	b, err := d.next(8)
-	if err != nil {
-		return 0, err
+	if b := d.buf[d.off:]; len(b) >= 8 {
+		d.off += 8
+		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
 	}
-	return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
+	return 0, errFastDouble
 }
 
 // ReadString reads a string. It allocates the string, except for "".
 func (d *Decoder) ReadString() (string, error) {
-	// Fast path, small enough to inline: a valid length and its bytes.
 	if b := d.buf[d.off:]; len(b) >= 4 {
 		if n := uint64(binary.BigEndian.Uint32(b)); n <= d.maxStr && n <= uint64(len(b)-4) {
 			d.off += 4 + int(n)
 			return string(b[4 : 4+n]), nil
 		}
 	}
-	return d.readString()
-}
-
-func (d *Decoder) readString() (string, error) {
-	n, err := d.readLen()
-	if err != nil || n == 0 {
-		return "", err
-	}
-	s := string(d.buf[d.off : d.off+n])
-	d.off += n
-	return s, nil
+	return "", errFastLen
 }
 
 // ReadBinary reads a binary value into a new slice, so the result stays
 // valid after the input buffer is reused. An empty value is a non-nil empty
 // slice.
 func (d *Decoder) ReadBinary() ([]byte, error) {
-	n, err := d.readLen()
-	if err != nil {
-		return nil, err
+	if b := d.buf[d.off:]; len(b) >= 4 {
+		if n := uint64(binary.BigEndian.Uint32(b)); n <= d.maxStr && n <= uint64(len(b)-4) {
+			d.off += 4 + int(n)
+			return append([]byte{}, b[4:4+n]...), nil
+		}
 	}
-	v := make([]byte, n)
-	copy(v, d.buf[d.off:])
-	d.off += n
-	return v, nil
+	return nil, errFastLen
 }
 
 // ReadBinaryView reads a binary value and returns it without copying: the
 // result aliases the input and is valid only as long as the input is.
 func (d *Decoder) ReadBinaryView() ([]byte, error) {
-	n, err := d.readLen()
-	if err != nil {
-		return nil, err
+	if b := d.buf[d.off:]; len(b) >= 4 {
+		if n := uint64(binary.BigEndian.Uint32(b)); n <= d.maxStr && n <= uint64(len(b)-4) {
+			d.off += 4 + int(n)
+			return b[4 : 4+n : 4+n], nil
+		}
 	}
-	v := d.buf[d.off : d.off+n : d.off+n]
-	d.off += n
-	return v, nil
+	return nil, errFastLen
 }
 
 // ReadUUID reads a uuid.
 func (d *Decoder) ReadUUID() (UUID, error) {
 	var u UUID
-	b, err := d.next(UUIDSize)
-	if err != nil {
-		return u, err
+	if b := d.buf[d.off:]; len(b) >= UUIDSize {
+		d.off += UUIDSize
+		copy(u[:], b)
+		return u, nil
 	}
-	copy(u[:], b)
-	return u, nil
+	return u, errFastUUID
 }

@@ -120,3 +120,60 @@ func AppendBinary(b []byte, v []byte) []byte {
 
 // AppendUUID appends the 16 bytes of u.
 func AppendUUID(b []byte, u UUID) []byte { return append(b, u[:]...) }
+
+// The AppendField functions append a field header and its value at once,
+// with one capacity check instead of two: generated code writes the
+// fields of base types with them.
+
+// AppendFieldBool appends a bool field.
+func AppendFieldBool(b []byte, id int16, v bool) []byte {
+	var x byte
+	if v {
+		x = 1
+	}
+	return append(b, byte(TypeBool), byte(uint16(id)>>8), byte(id), x)
+}
+
+// AppendFieldI8 appends an i8 field.
+func AppendFieldI8(b []byte, id int16, v int8) []byte {
+	return append(b, byte(TypeI8), byte(uint16(id)>>8), byte(id), byte(v))
+}
+
+// AppendFieldI16 appends an i16 field.
+func AppendFieldI16(b []byte, id int16, v int16) []byte {
+	return append(b, byte(TypeI16), byte(uint16(id)>>8), byte(id), byte(uint16(v)>>8), byte(v))
+}
+
+// AppendFieldI32 appends an i32 field.
+func AppendFieldI32(b []byte, id int16, v int32) []byte {
+	u := uint32(v)
+	return append(b, byte(TypeI32), byte(uint16(id)>>8), byte(id), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+}
+
+// AppendFieldI64 appends an i64 field.
+func AppendFieldI64(b []byte, id int16, v int64) []byte {
+	u := uint64(v)
+	return append(b, byte(TypeI64), byte(uint16(id)>>8), byte(id),
+		byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+}
+
+// AppendFieldDouble appends a double field.
+func AppendFieldDouble(b []byte, id int16, v float64) []byte {
+	u := math.Float64bits(v)
+	return append(b, byte(TypeDouble), byte(uint16(id)>>8), byte(id),
+		byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+}
+
+// AppendFieldString appends a string field.
+func AppendFieldString(b []byte, id int16, s string) []byte {
+	n := uint32(len(s))
+	b = append(b, byte(TypeString), byte(uint16(id)>>8), byte(id), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	return append(b, s...)
+}
+
+// AppendFieldBinary appends a binary field.
+func AppendFieldBinary(b []byte, id int16, v []byte) []byte {
+	n := uint32(len(v))
+	b = append(b, byte(TypeBinary), byte(uint16(id)>>8), byte(id), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	return append(b, v...)
+}

@@ -13,7 +13,7 @@ var decoders = sync.Pool{New: func() any { return NewDecoder(nil) }}
 func FastRead(buf []byte, s Struct) (int, error) {
 	d := decoders.Get().(*Decoder)
 	d.Reset(buf)
-	err := s.DecodeThrift(d)
+	err := d.Decode(s)
 	n := d.Offset()
 	d.Reset(nil)
 	decoders.Put(d)

@@ -42,12 +42,12 @@ func DecodeMessage(d *Decoder, body Struct) (name string, typ MessageType, seq i
 	if typ == MessageException {
 		var ae ApplicationException
 		if err = ae.DecodeThrift(d); err != nil {
-			return name, typ, seq, err
+			return name, typ, seq, d.Explain(err)
 		}
 		return name, typ, seq, &ae
 	}
 	if err = body.DecodeThrift(d); err != nil {
-		return name, typ, seq, err
+		return name, typ, seq, d.Explain(err)
 	}
 	if d.Len() != 0 {
 		err = protoErr(InvalidData, d.Offset(), "bytes after the message body")

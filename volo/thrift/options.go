@@ -1,5 +1,7 @@
 package thrift
 
+import "math"
+
 // Defaults of the decoder's limits.
 const (
 	// DefaultMaxStringSize bounds a string or binary value: 16 MiB, the
@@ -42,22 +44,24 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 // WithMaxStringSize bounds the length of a string or binary value, in
-// bytes. Default: [DefaultMaxStringSize]. A value <= 0 keeps the default.
+// bytes. Default: [DefaultMaxStringSize]. A value <= 0 keeps the default;
+// one above math.MaxInt32, which no length on the wire can exceed, is
+// taken as math.MaxInt32.
 func WithMaxStringSize(n int) Option {
 	return optionFunc(func(c *config) {
 		if n > 0 {
-			c.maxString = n
+			c.maxString = min(n, math.MaxInt32)
 		}
 	})
 }
 
 // WithMaxContainerSize bounds the number of elements of a list or set, and
 // of entries of a map. Default: [DefaultMaxContainerSize]. A value <= 0
-// keeps the default.
+// keeps the default; one above math.MaxInt32 is taken as math.MaxInt32.
 func WithMaxContainerSize(n int) Option {
 	return optionFunc(func(c *config) {
 		if n > 0 {
-			c.maxContainer = n
+			c.maxContainer = min(n, math.MaxInt32)
 		}
 	})
 }

@@ -18,7 +18,10 @@ var fixedSize = [256]uint8{
 // code does for fields it does not know. Nested structs and containers
 // count towards the depth limit from the depth d is at.
 func (d *Decoder) Skip(t Type) error {
-	return d.skip(t, d.depth)
+	if err := d.skip(t, d.depth); err != nil {
+		return d.Explain(err)
+	}
+	return nil
 }
 
 func (d *Decoder) skip(t Type, depth int) error {

@@ -253,8 +253,45 @@ func TestStrings(t *testing.T) {
 	assert.Equal(t, "message_type(0)", thrift.MessageType(0).String())
 	assert.Equal(t, "truncated input", thrift.Truncated.String())
 	assert.Equal(t, "kind(0)", thrift.ErrorKind(0).String())
-	_, err := thrift.NewDecoder([]byte{0, 0}).ReadI32()
-	assert.EqualError(t, err, "thrift: truncated input at offset 0: need 4 bytes, 2 left")
+	d := thrift.NewDecoder([]byte{0, 0})
+	_, err := d.ReadI32()
+	require.ErrorIs(t, err, thrift.ErrProtocol, "the inlined read's own error says little")
+	assert.EqualError(t, d.Explain(err), "thrift: truncated input at offset 0: need 4 bytes, 2 left")
+}
+
+// Each inlined read refuses what its careful counterpart refuses, without
+// moving, and Explain gives the careful read's precise error.
+func TestExplain(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		read func(d *thrift.Decoder) error
+		want string
+	}{
+		{"field truncated", []byte{8, 0}, func(d *thrift.Decoder) error { _, _, err := d.ReadFieldBegin(); return err }, "thrift: truncated input at offset 1: need 2 bytes, 1 left"},
+		{"field type", []byte{1, 0, 1}, func(d *thrift.Decoder) error { _, _, err := d.ReadFieldBegin(); return err }, "thrift: invalid data at offset 0: unknown field type 1"},
+		{"field empty", nil, func(d *thrift.Decoder) error { _, _, err := d.ReadFieldBegin(); return err }, "thrift: truncated input at offset 0: need 1 bytes, 0 left"},
+		{"string negative", []byte{0xff, 0xff, 0xff, 0xff}, func(d *thrift.Decoder) error { _, err := d.ReadString(); return err }, "thrift: invalid data at offset 0: negative length -1"},
+		{"string short", []byte{0, 0, 0, 9, 'x'}, func(d *thrift.Decoder) error { _, err := d.ReadString(); return err }, "thrift: truncated input at offset 4: need 9 bytes, 1 left"},
+		{"binary short", []byte{0, 0, 0, 9, 'x'}, func(d *thrift.Decoder) error { _, err := d.ReadBinary(); return err }, "thrift: truncated input at offset 4: need 9 bytes, 1 left"},
+		{"list count", []byte{8, 0, 0, 0, 3, 0, 0, 0, 1}, func(d *thrift.Decoder) error { _, _, err := d.ReadListBegin(); return err }, "thrift: truncated input at offset 5: need 12 bytes, 4 left"},
+		{"list type", []byte{1, 0, 0, 0, 1}, func(d *thrift.Decoder) error { _, _, err := d.ReadListBegin(); return err }, "thrift: invalid data at offset 1: container of an unknown element type"},
+		{"set negative", []byte{8, 0x80, 0, 0, 0}, func(d *thrift.Decoder) error { _, _, err := d.ReadSetBegin(); return err }, "thrift: invalid data at offset 1: negative count -2147483648"},
+		{"map type", []byte{8, 99, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, func(d *thrift.Decoder) error { _, _, _, err := d.ReadMapBegin(); return err }, "thrift: invalid data at offset 2: container of an unknown element type"},
+		{"map short", []byte{8, 8}, func(d *thrift.Decoder) error { _, _, _, err := d.ReadMapBegin(); return err }, "thrift: truncated input at offset 2: need 4 bytes, 0 left"},
+		{"bool", nil, func(d *thrift.Decoder) error { _, err := d.ReadBool(); return err }, "thrift: truncated input at offset 0: need 1 bytes, 0 left"},
+		{"double", []byte{1}, func(d *thrift.Decoder) error { _, err := d.ReadDouble(); return err }, "thrift: truncated input at offset 0: need 8 bytes, 1 left"},
+		{"uuid", []byte{1}, func(d *thrift.Decoder) error { _, err := d.ReadUUID(); return err }, "thrift: truncated input at offset 0: need 16 bytes, 1 left"},
+	} {
+		d := thrift.NewDecoder(tc.in)
+		err := tc.read(d)
+		require.Error(t, err, tc.name)
+		assert.Zero(t, d.Offset(), "%s: a refused read does not move", tc.name)
+		assert.EqualError(t, d.Explain(err), tc.want, tc.name)
+	}
+	assert.NoError(t, thrift.NewDecoder(nil).Explain(nil))
+	other := errors.New("other")
+	assert.Same(t, other, thrift.NewDecoder(nil).Explain(other))
 }
 
 func TestScalars(t *testing.T) {

@@ -43,6 +43,20 @@ var minSize = [256]uint8{
 	TypeUUID:   16,
 }
 
+// elemSize is minSize for the inlined container reads, with 1<<31 for
+// the ids that are not value types: a count of such elements then needs
+// more bytes than any input holds, so one check refuses both. The product
+// with a 32-bit count cannot overflow 64 bits.
+var elemSize = func() (m [256]uint64) {
+	for i := range m {
+		m[i] = uint64(minSize[i])
+		if m[i] == 0 {
+			m[i] = 1 << 31
+		}
+	}
+	return m
+}()
+
 // Valid reports whether t is a value type (not STOP, not an unknown id).
 func (t Type) Valid() bool { return minSize[t] != 0 }
 

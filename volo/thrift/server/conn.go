@@ -232,7 +232,7 @@ func (c *conn) decodeArgs(call *thrift.Call) (ex *thrift.ApplicationException) {
 	if call.Args = call.Desc.NewArgs(); call.Args == nil {
 		return thrift.NewApplicationException(thrift.ExceptionInternalError, "no args struct for "+call.Method)
 	}
-	if err := call.Args.DecodeThrift(c.d); err != nil {
+	if err := c.d.Decode(call.Args); err != nil {
 		return thrift.NewApplicationException(thrift.ExceptionProtocolError, "cannot decode the arguments of "+call.Method+": "+err.Error())
 	}
 	return nil

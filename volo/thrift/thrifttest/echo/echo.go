@@ -35,8 +35,7 @@ func (p *EchoError) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *EchoError) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Message)
+	b = thrift.AppendFieldString(b, 1, p.Message)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -184,8 +183,7 @@ func (p *EchoEchoArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *EchoEchoArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Msg)
+	b = thrift.AppendFieldString(b, 1, p.Msg)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -263,8 +261,7 @@ func (p *EchoEchoResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *EchoEchoResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeString, 0)
-		b = thrift.AppendString(b, *p.Success)
+		b = thrift.AppendFieldString(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -449,8 +446,7 @@ func (p *ShoutShoutArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ShoutShoutArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Msg)
+	b = thrift.AppendFieldString(b, 1, p.Msg)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -532,8 +528,7 @@ func (p *ShoutShoutResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ShoutShoutResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeString, 0)
-		b = thrift.AppendString(b, *p.Success)
+		b = thrift.AppendFieldString(b, 0, *p.Success)
 	}
 	if p.Err != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 1)
@@ -632,8 +627,7 @@ func (p *ShoutNotifyArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ShoutNotifyArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Msg)
+	b = thrift.AppendFieldString(b, 1, p.Msg)
 	return thrift.AppendFieldStop(b)
 }
 

@@ -108,10 +108,8 @@ func (p *Point) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Point) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, p.X)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 2)
-	b = thrift.AppendI32(b, p.Y)
+	b = thrift.AppendFieldI32(b, 1, p.X)
+	b = thrift.AppendFieldI32(b, 2, p.Y)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -208,11 +206,9 @@ func (p *NotFound) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *NotFound) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.What)
+	b = thrift.AppendFieldString(b, 1, p.What)
 	if p.Id != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI64, 2)
-		b = thrift.AppendI64(b, *p.Id)
+		b = thrift.AppendFieldI64(b, 2, *p.Id)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -597,8 +593,7 @@ func (p *BaseWhoamiResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *BaseWhoamiResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI64, 0)
-		b = thrift.AppendI64(b, *p.Success)
+		b = thrift.AppendFieldI64(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }

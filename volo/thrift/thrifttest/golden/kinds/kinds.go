@@ -175,30 +175,19 @@ func (p *Kinds) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Kinds) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeBool, 1)
-	b = thrift.AppendBool(b, p.B)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI8, 2)
-	b = thrift.AppendI8(b, p.By)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI8, 3)
-	b = thrift.AppendI8(b, p.Small)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI16, 4)
-	b = thrift.AppendI16(b, p.Short)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 5)
-	b = thrift.AppendI32(b, p.Int32)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 6)
-	b = thrift.AppendI64(b, p.Int64)
-	b = thrift.AppendFieldBegin(b, thrift.TypeDouble, 7)
-	b = thrift.AppendDouble(b, p.Real)
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 8)
-	b = thrift.AppendString(b, p.Text)
-	b = thrift.AppendFieldBegin(b, thrift.TypeBinary, 9)
-	b = thrift.AppendBinary(b, p.Bin)
+	b = thrift.AppendFieldBool(b, 1, p.B)
+	b = thrift.AppendFieldI8(b, 2, p.By)
+	b = thrift.AppendFieldI8(b, 3, p.Small)
+	b = thrift.AppendFieldI16(b, 4, p.Short)
+	b = thrift.AppendFieldI32(b, 5, p.Int32)
+	b = thrift.AppendFieldI64(b, 6, p.Int64)
+	b = thrift.AppendFieldDouble(b, 7, p.Real)
+	b = thrift.AppendFieldString(b, 8, p.Text)
+	b = thrift.AppendFieldBinary(b, 9, p.Bin)
 	b = thrift.AppendFieldBegin(b, thrift.TypeUUID, 10)
 	b = thrift.AppendUUID(b, p.Id)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 11)
-	b = thrift.AppendI32(b, int32(p.Status))
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 12)
-	b = thrift.AppendI64(b, p.User)
+	b = thrift.AppendFieldI32(b, 11, int32(p.Status))
+	b = thrift.AppendFieldI64(b, 12, p.User)
 	if p.Point != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 13)
 		b = p.Point.AppendThrift(b)
@@ -243,16 +232,13 @@ func (p *Kinds) AppendThrift(b []byte) []byte {
 		}
 	}
 	if p.OptInt != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI32, 20)
-		b = thrift.AppendI32(b, *p.OptInt)
+		b = thrift.AppendFieldI32(b, 20, *p.OptInt)
 	}
 	if p.OptStr != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeString, 21)
-		b = thrift.AppendString(b, *p.OptStr)
+		b = thrift.AppendFieldString(b, 21, *p.OptStr)
 	}
 	if p.OptStatus != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI32, 22)
-		b = thrift.AppendI32(b, int32(*p.OptStatus))
+		b = thrift.AppendFieldI32(b, 22, int32(*p.OptStatus))
 	}
 	if p.OptList != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeList, 23)
@@ -265,17 +251,14 @@ func (p *Kinds) AppendThrift(b []byte) []byte {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 24)
 		b = p.OptPoint.AppendThrift(b)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 25)
-	b = thrift.AppendString(b, p.ReqStr)
+	b = thrift.AppendFieldString(b, 25, p.ReqStr)
 	if p.ReqPoint != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 26)
 		b = p.ReqPoint.AppendThrift(b)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 27)
-	b = thrift.AppendI32(b, p.WithDefault)
+	b = thrift.AppendFieldI32(b, 27, p.WithDefault)
 	if p.OptDefault != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeString, 28)
-		b = thrift.AppendString(b, *p.OptDefault)
+		b = thrift.AppendFieldString(b, 28, *p.OptDefault)
 	}
 	b = thrift.AppendFieldBegin(b, thrift.TypeList, 29)
 	b = thrift.AppendListBegin(b, thrift.TypeList, len(p.Matrix))
@@ -291,8 +274,7 @@ func (p *Kinds) AppendThrift(b []byte) []byte {
 		b = thrift.AppendString(b, k1)
 		b = thrift.AppendBinary(b, v1)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 31)
-	b = thrift.AppendI32(b, int32(p.StatusDefault))
+	b = thrift.AppendFieldI32(b, 31, int32(p.StatusDefault))
 	b = thrift.AppendFieldBegin(b, thrift.TypeList, 32)
 	b = thrift.AppendListBegin(b, thrift.TypeI32, len(p.Statuses))
 	for _, v1 := range p.Statuses {
@@ -954,12 +936,10 @@ func (p *Shape) AppendThrift(b []byte) []byte {
 		b = p.Point.AppendThrift(b)
 	}
 	if p.Radius != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeDouble, 2)
-		b = thrift.AppendDouble(b, *p.Radius)
+		b = thrift.AppendFieldDouble(b, 2, *p.Radius)
 	}
 	if p.Name != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeString, 3)
-		b = thrift.AppendString(b, *p.Name)
+		b = thrift.AppendFieldString(b, 3, *p.Name)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -1058,8 +1038,7 @@ func (p *Node) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Node) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Value)
+	b = thrift.AppendFieldString(b, 1, p.Value)
 	if p.Next != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 2)
 		b = p.Next.AppendThrift(b)
@@ -1165,12 +1144,9 @@ func (p *Invalid) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Invalid) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Reason)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 2)
-	b = thrift.AppendI32(b, p.Code)
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 3)
-	b = thrift.AppendString(b, p.Error_)
+	b = thrift.AppendFieldString(b, 1, p.Reason)
+	b = thrift.AppendFieldI32(b, 2, p.Code)
+	b = thrift.AppendFieldString(b, 3, p.Error_)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -1600,8 +1576,7 @@ func (p *StoreGetArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *StoreGetArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 1)
-	b = thrift.AppendI64(b, p.Id)
+	b = thrift.AppendFieldI64(b, 1, p.Id)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -1809,8 +1784,7 @@ func (p *StorePutArgs) AppendThrift(b []byte) []byte {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 1)
 		b = p.K.AppendThrift(b)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeBool, 2)
-	b = thrift.AppendBool(b, p.Overwrite)
+	b = thrift.AppendFieldBool(b, 2, p.Overwrite)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -1984,10 +1958,8 @@ func (p *StoreAllArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *StoreAllArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, p.Limit)
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 2)
-	b = thrift.AppendString(b, p.Range)
+	b = thrift.AppendFieldI32(b, 1, p.Limit)
+	b = thrift.AppendFieldString(b, 2, p.Range)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -2356,8 +2328,7 @@ func (p *StoreTouchArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *StoreTouchArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 1)
-	b = thrift.AppendI64(b, p.Id)
+	b = thrift.AppendFieldI64(b, 1, p.Id)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -2599,8 +2570,7 @@ func (p *StoreBlobArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *StoreBlobArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeBinary, 1)
-	b = thrift.AppendBinary(b, p.B)
+	b = thrift.AppendFieldBinary(b, 1, p.B)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -2678,8 +2648,7 @@ func (p *StoreBlobResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *StoreBlobResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeBinary, 0)
-		b = thrift.AppendBinary(b, p.Success)
+		b = thrift.AppendFieldBinary(b, 0, p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -2760,8 +2729,7 @@ func (p *StoreStatusArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *StoreStatusArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, int32(p.S))
+	b = thrift.AppendFieldI32(b, 1, int32(p.S))
 	return thrift.AppendFieldStop(b)
 }
 
@@ -2841,8 +2809,7 @@ func (p *StoreStatusResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *StoreStatusResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI32, 0)
-		b = thrift.AppendI32(b, int32(*p.Success))
+		b = thrift.AppendFieldI32(b, 0, int32(*p.Success))
 	}
 	return thrift.AppendFieldStop(b)
 }
