@@ -90,9 +90,9 @@ type generator struct {
 }
 
 // Generate turns every file of prog into Go: for each IDL file, a file
-// <name>.go in the directory of its Go package (its "go" namespace with
-// dots as slashes, or its base name), whose import path is importPath
-// followed by that directory. Files of one namespace share a package.
+// <name>.go in the directory of its Go package (its "go" namespace, or
+// the "*" one, with dots as slashes, or else its base name in lower case),
+// whose import path is importPath followed by that directory. Files of one namespace share a package.
 // The output is gofmt'd and the same for the same input.
 func Generate(prog *thriftidl.Program, importPath string, opts ...Option) ([]File, error) {
 	g := &generator{root: strings.TrimSuffix(importPath, "/"), pkgs: make(map[*thriftidl.File]*goPkg), byDir: make(map[string]*goPkg)}
@@ -125,7 +125,9 @@ func Generate(prog *thriftidl.Program, importPath string, opts ...Option) ([]Fil
 func (g *generator) place(f *thriftidl.File) error {
 	ns := f.Namespace("go")
 	if ns == "" {
-		ns = f.Name
+		// Go package names are lower case; a namespace says otherwise
+		// only when it is written so.
+		ns = strings.ToLower(f.Name)
 	}
 	var parts []string
 	for _, p := range strings.Split(ns, ".") {
@@ -134,7 +136,7 @@ func (g *generator) place(f *thriftidl.File) error {
 		}
 	}
 	if len(parts) == 0 {
-		parts = []string{packageName(f.Name)}
+		parts = []string{packageName(strings.ToLower(f.Name))}
 	}
 	dir := strings.Join(parts, "/")
 	p := g.byDir[dir]
