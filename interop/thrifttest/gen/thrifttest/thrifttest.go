@@ -112,10 +112,8 @@ func (p *Bonk) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Bonk) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Message)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 2)
-	b = thrift.AppendI32(b, p.Type)
+	b = thrift.AppendFieldString(b, 1, p.Message)
+	b = thrift.AppendFieldI32(b, 2, p.Type)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -201,10 +199,8 @@ func (p *Bools) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Bools) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeBool, 1)
-	b = thrift.AppendBool(b, p.ImTrue)
-	b = thrift.AppendFieldBegin(b, thrift.TypeBool, 2)
-	b = thrift.AppendBool(b, p.ImFalse)
+	b = thrift.AppendFieldBool(b, 1, p.ImTrue)
+	b = thrift.AppendFieldBool(b, 2, p.ImFalse)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -291,14 +287,10 @@ func (p *Xtruct) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Xtruct) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.StringThing)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI8, 4)
-	b = thrift.AppendI8(b, p.ByteThing)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 9)
-	b = thrift.AppendI32(b, p.I32Thing)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 11)
-	b = thrift.AppendI64(b, p.I64Thing)
+	b = thrift.AppendFieldString(b, 1, p.StringThing)
+	b = thrift.AppendFieldI8(b, 4, p.ByteThing)
+	b = thrift.AppendFieldI32(b, 9, p.I32Thing)
+	b = thrift.AppendFieldI64(b, 11, p.I64Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -399,14 +391,12 @@ func (p *Xtruct2) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Xtruct2) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI8, 1)
-	b = thrift.AppendI8(b, p.ByteThing)
+	b = thrift.AppendFieldI8(b, 1, p.ByteThing)
 	if p.StructThing != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 2)
 		b = p.StructThing.AppendThrift(b)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 3)
-	b = thrift.AppendI32(b, p.I32Thing)
+	b = thrift.AppendFieldI32(b, 3, p.I32Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -502,14 +492,10 @@ func (p *Xtruct3) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Xtruct3) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.StringThing)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 4)
-	b = thrift.AppendI32(b, p.Changed)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 9)
-	b = thrift.AppendI32(b, p.I32Thing)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 11)
-	b = thrift.AppendI64(b, p.I64Thing)
+	b = thrift.AppendFieldString(b, 1, p.StringThing)
+	b = thrift.AppendFieldI32(b, 4, p.Changed)
+	b = thrift.AppendFieldI32(b, 9, p.I32Thing)
+	b = thrift.AppendFieldI64(b, 11, p.I64Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -777,8 +763,7 @@ func (p *CrazyNesting) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *CrazyNesting) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.StringField)
+	b = thrift.AppendFieldString(b, 1, p.StringField)
 	if p.SetField != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeSet, 2)
 		b = thrift.AppendSetBegin(b, thrift.TypeStruct, len(p.SetField))
@@ -812,8 +797,7 @@ func (p *CrazyNesting) AppendThrift(b []byte) []byte {
 			}
 		}
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeBinary, 4)
-	b = thrift.AppendBinary(b, p.BinaryField)
+	b = thrift.AppendFieldBinary(b, 4, p.BinaryField)
 	b = thrift.AppendFieldBegin(b, thrift.TypeUUID, 5)
 	b = thrift.AppendUUID(b, p.UuidField)
 	return thrift.AppendFieldStop(b)
@@ -1093,12 +1077,10 @@ func (p *SomeUnion) AppendThrift(b []byte) []byte {
 		}
 	}
 	if p.StringThing != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeString, 2)
-		b = thrift.AppendString(b, *p.StringThing)
+		b = thrift.AppendFieldString(b, 2, *p.StringThing)
 	}
 	if p.I32Thing != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI32, 3)
-		b = thrift.AppendI32(b, *p.I32Thing)
+		b = thrift.AppendFieldI32(b, 3, *p.I32Thing)
 	}
 	if p.XtructThing != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 4)
@@ -1242,10 +1224,8 @@ func (p *Xception) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Xception) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, p.ErrorCode)
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 2)
-	b = thrift.AppendString(b, p.Message)
+	b = thrift.AppendFieldI32(b, 1, p.ErrorCode)
+	b = thrift.AppendFieldString(b, 2, p.Message)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -1334,8 +1314,7 @@ func (p *Xception2) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *Xception2) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, p.ErrorCode)
+	b = thrift.AppendFieldI32(b, 1, p.ErrorCode)
 	if p.StructThing != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 2)
 		b = p.StructThing.AppendThrift(b)
@@ -2775,8 +2754,7 @@ func (p *ThriftTestTestStringArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestStringArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Thing)
+	b = thrift.AppendFieldString(b, 1, p.Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -2855,8 +2833,7 @@ func (p *ThriftTestTestStringResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestStringResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeString, 0)
-		b = thrift.AppendString(b, *p.Success)
+		b = thrift.AppendFieldString(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -2942,8 +2919,7 @@ func (p *ThriftTestTestBoolArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestBoolArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeBool, 1)
-	b = thrift.AppendBool(b, p.Thing)
+	b = thrift.AppendFieldBool(b, 1, p.Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -3022,8 +2998,7 @@ func (p *ThriftTestTestBoolResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestBoolResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeBool, 0)
-		b = thrift.AppendBool(b, *p.Success)
+		b = thrift.AppendFieldBool(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -3107,8 +3082,7 @@ func (p *ThriftTestTestByteArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestByteArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI8, 1)
-	b = thrift.AppendI8(b, p.Thing)
+	b = thrift.AppendFieldI8(b, 1, p.Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -3187,8 +3161,7 @@ func (p *ThriftTestTestByteResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestByteResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI8, 0)
-		b = thrift.AppendI8(b, *p.Success)
+		b = thrift.AppendFieldI8(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -3272,8 +3245,7 @@ func (p *ThriftTestTestI32Args) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestI32Args) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, p.Thing)
+	b = thrift.AppendFieldI32(b, 1, p.Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -3352,8 +3324,7 @@ func (p *ThriftTestTestI32Result) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestI32Result) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI32, 0)
-		b = thrift.AppendI32(b, *p.Success)
+		b = thrift.AppendFieldI32(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -3437,8 +3408,7 @@ func (p *ThriftTestTestI64Args) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestI64Args) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 1)
-	b = thrift.AppendI64(b, p.Thing)
+	b = thrift.AppendFieldI64(b, 1, p.Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -3517,8 +3487,7 @@ func (p *ThriftTestTestI64Result) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestI64Result) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI64, 0)
-		b = thrift.AppendI64(b, *p.Success)
+		b = thrift.AppendFieldI64(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -3602,8 +3571,7 @@ func (p *ThriftTestTestDoubleArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestDoubleArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeDouble, 1)
-	b = thrift.AppendDouble(b, p.Thing)
+	b = thrift.AppendFieldDouble(b, 1, p.Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -3682,8 +3650,7 @@ func (p *ThriftTestTestDoubleResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestDoubleResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeDouble, 0)
-		b = thrift.AppendDouble(b, *p.Success)
+		b = thrift.AppendFieldDouble(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -3769,8 +3736,7 @@ func (p *ThriftTestTestBinaryArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestBinaryArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeBinary, 1)
-	b = thrift.AppendBinary(b, p.Thing)
+	b = thrift.AppendFieldBinary(b, 1, p.Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -3849,8 +3815,7 @@ func (p *ThriftTestTestBinaryResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestBinaryResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeBinary, 0)
-		b = thrift.AppendBinary(b, p.Success)
+		b = thrift.AppendFieldBinary(b, 0, p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -5283,8 +5248,7 @@ func (p *ThriftTestTestEnumArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestEnumArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, int32(p.Thing))
+	b = thrift.AppendFieldI32(b, 1, int32(p.Thing))
 	return thrift.AppendFieldStop(b)
 }
 
@@ -5365,8 +5329,7 @@ func (p *ThriftTestTestEnumResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestEnumResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI32, 0)
-		b = thrift.AppendI32(b, int32(*p.Success))
+		b = thrift.AppendFieldI32(b, 0, int32(*p.Success))
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -5452,8 +5415,7 @@ func (p *ThriftTestTestTypedefArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestTypedefArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 1)
-	b = thrift.AppendI64(b, p.Thing)
+	b = thrift.AppendFieldI64(b, 1, p.Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -5532,8 +5494,7 @@ func (p *ThriftTestTestTypedefResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestTypedefResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeI64, 0)
-		b = thrift.AppendI64(b, *p.Success)
+		b = thrift.AppendFieldI64(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -5619,8 +5580,7 @@ func (p *ThriftTestTestMapMapArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestMapMapArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, p.Hello)
+	b = thrift.AppendFieldI32(b, 1, p.Hello)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -6090,22 +6050,17 @@ func (p *ThriftTestTestMultiArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestMultiArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI8, 1)
-	b = thrift.AppendI8(b, p.Arg0)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 2)
-	b = thrift.AppendI32(b, p.Arg1)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 3)
-	b = thrift.AppendI64(b, p.Arg2)
+	b = thrift.AppendFieldI8(b, 1, p.Arg0)
+	b = thrift.AppendFieldI32(b, 2, p.Arg1)
+	b = thrift.AppendFieldI64(b, 3, p.Arg2)
 	b = thrift.AppendFieldBegin(b, thrift.TypeMap, 4)
 	b = thrift.AppendMapBegin(b, thrift.TypeI16, thrift.TypeString, len(p.Arg3))
 	for k1, v1 := range p.Arg3 {
 		b = thrift.AppendI16(b, k1)
 		b = thrift.AppendString(b, v1)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 5)
-	b = thrift.AppendI32(b, int32(p.Arg4))
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 6)
-	b = thrift.AppendI64(b, p.Arg5)
+	b = thrift.AppendFieldI32(b, 5, int32(p.Arg4))
+	b = thrift.AppendFieldI64(b, 6, p.Arg5)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -6327,8 +6282,7 @@ func (p *ThriftTestTestExceptionArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestExceptionArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Arg)
+	b = thrift.AppendFieldString(b, 1, p.Arg)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -6503,10 +6457,8 @@ func (p *ThriftTestTestMultiExceptionArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestMultiExceptionArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Arg0)
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 2)
-	b = thrift.AppendString(b, p.Arg1)
+	b = thrift.AppendFieldString(b, 1, p.Arg0)
+	b = thrift.AppendFieldString(b, 2, p.Arg1)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -6725,8 +6677,7 @@ func (p *ThriftTestTestOnewayArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *ThriftTestTestOnewayArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, p.SecondsToSleep)
+	b = thrift.AppendFieldI32(b, 1, p.SecondsToSleep)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -6880,8 +6831,7 @@ func (p *SecondServiceSecondtestStringArgs) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *SecondServiceSecondtestStringArgs) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.Thing)
+	b = thrift.AppendFieldString(b, 1, p.Thing)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -6964,8 +6914,7 @@ func (p *SecondServiceSecondtestStringResult) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *SecondServiceSecondtestStringResult) AppendThrift(b []byte) []byte {
 	if p.Success != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeString, 0)
-		b = thrift.AppendString(b, *p.Success)
+		b = thrift.AppendFieldString(b, 0, *p.Success)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -7056,12 +7005,9 @@ func (p *VersioningTestV1) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *VersioningTestV1) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, p.BeginInBoth)
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 3)
-	b = thrift.AppendString(b, p.OldString)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 12)
-	b = thrift.AppendI32(b, p.EndInBoth)
+	b = thrift.AppendFieldI32(b, 1, p.BeginInBoth)
+	b = thrift.AppendFieldString(b, 3, p.OldString)
+	b = thrift.AppendFieldI32(b, 12, p.EndInBoth)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -7174,18 +7120,12 @@ func (p *VersioningTestV2) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *VersioningTestV2) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 1)
-	b = thrift.AppendI32(b, p.BeginInBoth)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 2)
-	b = thrift.AppendI32(b, p.Newint)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI8, 3)
-	b = thrift.AppendI8(b, p.Newbyte)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI16, 4)
-	b = thrift.AppendI16(b, p.Newshort)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI64, 5)
-	b = thrift.AppendI64(b, p.Newlong)
-	b = thrift.AppendFieldBegin(b, thrift.TypeDouble, 6)
-	b = thrift.AppendDouble(b, p.Newdouble)
+	b = thrift.AppendFieldI32(b, 1, p.BeginInBoth)
+	b = thrift.AppendFieldI32(b, 2, p.Newint)
+	b = thrift.AppendFieldI8(b, 3, p.Newbyte)
+	b = thrift.AppendFieldI16(b, 4, p.Newshort)
+	b = thrift.AppendFieldI64(b, 5, p.Newlong)
+	b = thrift.AppendFieldDouble(b, 6, p.Newdouble)
 	if p.Newstruct != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 7)
 		b = p.Newstruct.AppendThrift(b)
@@ -7206,10 +7146,8 @@ func (p *VersioningTestV2) AppendThrift(b []byte) []byte {
 		b = thrift.AppendI32(b, k1)
 		b = thrift.AppendI32(b, v1)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 11)
-	b = thrift.AppendString(b, p.Newstring)
-	b = thrift.AppendFieldBegin(b, thrift.TypeI32, 12)
-	b = thrift.AppendI32(b, p.EndInBoth)
+	b = thrift.AppendFieldString(b, 11, p.Newstring)
+	b = thrift.AppendFieldI32(b, 12, p.EndInBoth)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -7421,8 +7359,7 @@ func (p *ListTypeVersioningV1) AppendThrift(b []byte) []byte {
 	for _, v1 := range p.Myints {
 		b = thrift.AppendI32(b, v1)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 2)
-	b = thrift.AppendString(b, p.Hello)
+	b = thrift.AppendFieldString(b, 2, p.Hello)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -7530,8 +7467,7 @@ func (p *ListTypeVersioningV2) AppendThrift(b []byte) []byte {
 	for _, v1 := range p.Strings {
 		b = thrift.AppendString(b, v1)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 2)
-	b = thrift.AppendString(b, p.Hello)
+	b = thrift.AppendFieldString(b, 2, p.Hello)
 	return thrift.AppendFieldStop(b)
 }
 
@@ -7779,14 +7715,12 @@ func (p *LargeDeltas) AppendThrift(b []byte) []byte {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 100)
 		b = p.B100.AppendThrift(b)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeBool, 500)
-	b = thrift.AppendBool(b, p.CheckTrue)
+	b = thrift.AppendFieldBool(b, 500, p.CheckTrue)
 	if p.B1000 != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 1000)
 		b = p.B1000.AppendThrift(b)
 	}
-	b = thrift.AppendFieldBegin(b, thrift.TypeBool, 1500)
-	b = thrift.AppendBool(b, p.CheckFalse)
+	b = thrift.AppendFieldBool(b, 1500, p.CheckFalse)
 	if p.Vertwo2000 != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 2000)
 		b = p.Vertwo2000.AppendThrift(b)
@@ -8747,12 +8681,10 @@ func (p *BoolTest) ThriftSize() int {
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *BoolTest) AppendThrift(b []byte) []byte {
 	if p.B != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeBool, 1)
-		b = thrift.AppendBool(b, *p.B)
+		b = thrift.AppendFieldBool(b, 1, *p.B)
 	}
 	if p.S != nil {
-		b = thrift.AppendFieldBegin(b, thrift.TypeString, 2)
-		b = thrift.AppendString(b, *p.S)
+		b = thrift.AppendFieldString(b, 2, *p.S)
 	}
 	return thrift.AppendFieldStop(b)
 }
@@ -8838,8 +8770,7 @@ func (p *StructA) ThriftSize() int {
 
 // AppendThrift appends p in the binary protocol: its fields and STOP.
 func (p *StructA) AppendThrift(b []byte) []byte {
-	b = thrift.AppendFieldBegin(b, thrift.TypeString, 1)
-	b = thrift.AppendString(b, p.S)
+	b = thrift.AppendFieldString(b, 1, p.S)
 	return thrift.AppendFieldStop(b)
 }
 
