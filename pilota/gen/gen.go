@@ -55,7 +55,8 @@ type Option interface {
 }
 
 type config struct {
-	fastCodec bool
+	fastCodec   bool
+	keepUnknown bool
 }
 
 type optionFunc func(*config)
@@ -70,6 +71,15 @@ func (f optionFunc) apply(c *config) { f(c) }
 // volo. Default: off.
 func WithFastCodec(on bool) Option {
 	return optionFunc(func(c *config) { c.fastCodec = on })
+}
+
+// WithUnknownFields makes generated structs keep the fields they do not
+// know (and fields of a wrong wire type) as raw bytes when they decode,
+// and append them again when they encode, as a proxy in the middle of a
+// call chain needs to pass on fields that only the services behind it
+// know. Default: off; unknown fields are skipped.
+func WithUnknownFields(on bool) Option {
+	return optionFunc(func(c *config) { c.keepUnknown = on })
 }
 
 // goPkg is the Go package of one or more IDL files.

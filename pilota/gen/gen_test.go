@@ -71,8 +71,15 @@ func firstDiff(want, got string) string {
 }
 
 func TestGolden(t *testing.T) {
-	for _, idl := range []string{"echo/echo.thrift", "golden/kinds.thrift"} {
-		files := generate(t, filepath.Join(goldenRoot, idl))
+	for _, tc := range []struct {
+		idl  string
+		opts []gen.Option
+	}{
+		{"echo/echo.thrift", nil},
+		{"golden/kinds.thrift", nil},
+		{"golden/proxy.thrift", []gen.Option{gen.WithUnknownFields(true)}},
+	} {
+		files := generate(t, filepath.Join(goldenRoot, tc.idl), tc.opts...)
 		for _, f := range files {
 			check(t, filepath.Join(goldenRoot, f.Path), f.Content)
 		}
@@ -154,4 +161,16 @@ func TestPackages(t *testing.T) {
 	assert.Contains(t, string(files[0].Content), "\"example.com/gen/plain\"")
 	assert.Equal(t, "plain/plain.go", files[1].Path)
 	assert.Contains(t, string(files[1].Content), "// Package plain is generated from plain.thrift.\npackage plain\n")
+}
+
+// With WithUnknownFields, structs keep what they do not know and write it
+// again; the output differs from the default only there.
+func TestGoldenUnknownFields(t *testing.T) {
+	files := generate(t, filepath.Join(goldenRoot, "echo/echo.thrift"), gen.WithUnknownFields(true))
+	require.Len(t, files, 1)
+	src := string(files[0].Content)
+	assert.Contains(t, src, "unknownFields []byte")
+	assert.Contains(t, src, "d.KeepField(p.unknownFields, t, id)")
+	assert.Contains(t, src, "b = append(b, p.unknownFields...)")
+	assert.Contains(t, src, "n += len(p.unknownFields)")
 }

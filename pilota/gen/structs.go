@@ -99,6 +99,12 @@ func (w *writer) writeStruct(s *structSpec) {
 		}
 		w.p("%s %s %s", gf.name, gf.goType, gf.tag())
 	}
+	if w.g.cfg.keepUnknown {
+		w.p("")
+		w.p("// unknownFields holds the encoded fields p does not know, to be")
+		w.p("// written again.")
+		w.p("unknownFields []byte")
+	}
 	w.p("}")
 	w.p("")
 	w.newFunc(s)
@@ -212,6 +218,9 @@ func (w *writer) thriftSize(s *structSpec) {
 			w.p("}")
 		}
 	}
+	if w.g.cfg.keepUnknown {
+		w.p("n += len(p.unknownFields)")
+	}
 	w.p("return n")
 	w.p("}")
 	w.p("")
@@ -235,6 +244,9 @@ func (w *writer) appendThrift(s *structSpec) {
 		if cond != "" {
 			w.p("}")
 		}
+	}
+	if w.g.cfg.keepUnknown {
+		w.p("b = append(b, p.unknownFields...)")
 	}
 	w.p("return %s(b)", w.rt("AppendFieldStop"))
 	w.p("}")
@@ -278,13 +290,16 @@ func (w *writer) decodeThrift(s *structSpec) {
 	w.p("if err := d.ReadStructBegin(); err != nil {")
 	w.p("return err")
 	w.p("}")
+	if w.g.cfg.keepUnknown {
+		w.p("p.unknownFields = p.unknownFields[:0]")
+	}
 	for _, gf := range s.fields {
 		if gf.required {
 			w.p("var has%s bool", gf.name)
 		}
 	}
 	w.p("for {")
-	if len(s.fields) > 0 {
+	if len(s.fields) > 0 || w.g.cfg.keepUnknown {
 		w.p("t, id, err := d.ReadFieldBegin()")
 	} else {
 		w.p("t, _, err := d.ReadFieldBegin()")
@@ -315,7 +330,11 @@ func (w *writer) decodeThrift(s *structSpec) {
 		}
 		w.p("}")
 	}
-	w.p("if err := d.Skip(t); err != nil {")
+	if w.g.cfg.keepUnknown {
+		w.p("if p.unknownFields, err = d.KeepField(p.unknownFields, t, id); err != nil {")
+	} else {
+		w.p("if err := d.Skip(t); err != nil {")
+	}
 	w.p("return err")
 	w.p("}")
 	w.p("}")

@@ -67,3 +67,17 @@ func (d *Decoder) SkipEntries(kt, vt Type, n int) error {
 	}
 	return nil
 }
+
+// KeepField reads past a field of type t that the struct does not know,
+// as Skip does, and appends the whole field, header and value, to dst:
+// generated code built to keep unknown fields stores them with it and
+// appends them when it encodes the struct again, so that a proxy passes
+// on what it does not understand.
+func (d *Decoder) KeepField(dst []byte, t Type, id int16) ([]byte, error) {
+	start := d.off
+	if err := d.Skip(t); err != nil {
+		return dst, err
+	}
+	dst = AppendFieldBegin(dst, t, id)
+	return append(dst, d.buf[start:d.off]...), nil
+}
