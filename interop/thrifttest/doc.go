@@ -13,6 +13,8 @@
 // ThriftTest.thrift (see generate.sh), apachegen/thrifttest Apache's.
 // The commands in interop/cmd run the handler as a server and the driver
 // as a client against any peer.
+//
+// See the examples.
 package thrifttest
 
 //go:generate bash generate.sh
