@@ -6,8 +6,7 @@ require (
 	github.com/govolo/volo/pilota v0.1.0
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
+	go.yaml.in/yaml/v3 v3.0.5
 )
-
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
 
 replace github.com/govolo/volo/pilota => ../../pilota
