@@ -182,7 +182,8 @@ func (w *writer) newFunc(s *structSpec) {
 
 // present returns the condition under which a field is written, or ""
 // when it always is. Optional fields are written when set; a nil struct
-// is never written, there being nothing to write.
+// is not written, there being nothing to write, except that a required
+// one is written empty.
 func (gf *goField) present() string {
 	if gf.optional || kindOf(gf.f.Type) == kStruct {
 		return "p." + gf.name + " != nil"
@@ -215,6 +216,12 @@ func (w *writer) thriftSize(s *structSpec) {
 			w.size(gf.f.Type, gf.value(), false, 1)
 		}
 		if cond != "" {
+			if gf.required {
+				// A nil required struct goes out empty, so that the
+				// field the peer requires is there.
+				w.p("} else {")
+				w.p("n += %s + %s", w.rt("FieldBeginSize"), w.rt("FieldStopSize"))
+			}
 			w.p("}")
 		}
 	}
@@ -242,6 +249,10 @@ func (w *writer) appendThrift(s *structSpec) {
 			w.appendValue(gf.f.Type, gf.value(), false, 1)
 		}
 		if cond != "" {
+			if gf.required {
+				w.p("} else {")
+				w.p("b = %s(%s(b, %s, %d))", w.rt("AppendFieldStop"), w.rt("AppendFieldBegin"), w.rt("TypeStruct"), gf.id)
+			}
 			w.p("}")
 		}
 	}

@@ -142,6 +142,8 @@ func (p *Kinds) ThriftSize() int {
 	n += thrift.FieldBeginSize + thrift.StringSize(p.ReqStr)
 	if p.ReqPoint != nil {
 		n += thrift.FieldBeginSize + p.ReqPoint.ThriftSize()
+	} else {
+		n += thrift.FieldBeginSize + thrift.FieldStopSize
 	}
 	n += thrift.FieldBeginSize + thrift.I32Size
 	if p.OptDefault != nil {
@@ -255,6 +257,8 @@ func (p *Kinds) AppendThrift(b []byte) []byte {
 	if p.ReqPoint != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 26)
 		b = p.ReqPoint.AppendThrift(b)
+	} else {
+		b = thrift.AppendFieldStop(thrift.AppendFieldBegin(b, thrift.TypeStruct, 26))
 	}
 	b = thrift.AppendFieldI32(b, 27, p.WithDefault)
 	if p.OptDefault != nil {

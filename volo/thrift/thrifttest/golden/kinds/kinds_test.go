@@ -91,15 +91,23 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestRequiredFields(t *testing.T) {
-	k := full()
-	k.ReqPoint = nil // a nil struct is not written
-	err := kinds.NewKinds().DecodeThrift(thrift.NewDecoder(encode(t, k)))
+	b := thrift.AppendFieldBegin(nil, thrift.TypeString, 25)
+	b = thrift.AppendFieldStop(thrift.AppendString(b, "only req_str"))
+	err := kinds.NewKinds().DecodeThrift(thrift.NewDecoder(b))
 	require.ErrorIs(t, err, thrift.ErrRequired)
 	require.ErrorIs(t, err, thrift.ErrProtocol)
 	assert.Contains(t, err.Error(), "required field req_point (26) of Kinds is missing")
 
+	// A nil required struct goes out empty, so the field is there; here
+	// the empty Point lacks its own required fields.
+	k := full()
+	k.ReqPoint = nil
+	err = kinds.NewKinds().DecodeThrift(thrift.NewDecoder(encode(t, k)))
+	assert.ErrorIs(t, err, thrift.ErrRequired)
+	assert.Contains(t, err.Error(), "x (1) of Point")
+
 	// A required field inside a nested struct.
-	b := thrift.AppendFieldBegin(nil, thrift.TypeI32, 1)
+	b = thrift.AppendFieldBegin(nil, thrift.TypeI32, 1)
 	b = thrift.AppendFieldStop(thrift.AppendI32(b, 3))
 	err = base.NewPoint().DecodeThrift(thrift.NewDecoder(b))
 	assert.ErrorIs(t, err, thrift.ErrRequired)
