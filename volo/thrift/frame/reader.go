@@ -161,7 +161,10 @@ func (r *Reader) buffered(f *Frame) error {
 	}
 	for !done {
 		need := r.scan.Need()
-		if buf, err = r.readMore(buf, need); err != nil {
+		// The scanner asks for a few bytes at a time; the buffer grows
+		// geometrically all the same, up to the frame limit, so reading
+		// a message costs linear time and memory in its size.
+		if buf, err = r.readMore(buf, need, max(need, r.cfg.maxFrame)); err != nil {
 			break
 		}
 		size, done, err = r.scan.Scan(buf)
@@ -180,18 +183,19 @@ func (r *Reader) buffered(f *Frame) error {
 
 // read reads n bytes into the reader's buffer.
 func (r *Reader) read(n int) ([]byte, error) {
-	buf, err := r.readMore(r.buf[:0], n)
+	buf, err := r.readMore(r.buf[:0], n, n)
 	r.buf = buf
 	return buf, err
 }
 
-// readMore reads into buf until it holds n bytes. It grows buf step by step
-// as bytes arrive, not to n at once: a peer that announces a large frame
-// must send it to make the reader hold it.
-func (r *Reader) readMore(buf []byte, n int) ([]byte, error) {
+// readMore reads into buf until it holds n bytes, never reading past n. It
+// grows buf step by step as bytes arrive, doubling up to limit, not to n at
+// once: a peer that announces a large frame must send it to make the
+// reader hold it.
+func (r *Reader) readMore(buf []byte, n, limit int) ([]byte, error) {
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(n, max(2*cap(buf), 4096)))
+			grown := make([]byte, len(buf), min(limit, max(2*cap(buf), 4096)))
 			copy(grown, buf)
 			buf = grown
 		}
