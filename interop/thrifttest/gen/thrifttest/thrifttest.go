@@ -8851,6 +8851,8 @@ func (p *StructB) ThriftSize() int {
 	}
 	if p.Ab != nil {
 		n += thrift.FieldBeginSize + p.Ab.ThriftSize()
+	} else {
+		n += thrift.FieldBeginSize + thrift.FieldStopSize
 	}
 	return n
 }
@@ -8864,6 +8866,8 @@ func (p *StructB) AppendThrift(b []byte) []byte {
 	if p.Ab != nil {
 		b = thrift.AppendFieldBegin(b, thrift.TypeStruct, 2)
 		b = p.Ab.AppendThrift(b)
+	} else {
+		b = thrift.AppendFieldStop(thrift.AppendFieldBegin(b, thrift.TypeStruct, 2))
 	}
 	return thrift.AppendFieldStop(b)
 }
