@@ -45,6 +45,7 @@ require (
 	github.com/govolo/volo/ext/circuitbreaker v0.1.0
 	github.com/govolo/volo/ext/tracing v0.1.0
 	github.com/govolo/volo/metainfo v0.1.0
+	github.com/govolo/volo/pilota v0.1.0
 	github.com/govolo/volo/volo v0.1.0
 	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
@@ -65,3 +66,5 @@ replace github.com/govolo/volo/ext/tracing => ../ext/tracing
 replace github.com/govolo/volo/metainfo => ../metainfo
 
 replace github.com/govolo/volo/volo => ../volo
+
+replace github.com/govolo/volo/pilota => ../pilota
