@@ -124,6 +124,13 @@ func TestCommands(t *testing.T) {
 	assert.Contains(t, stdout, "wrote "+filepath.Join(dir, "gen", "ping", "ping.go"))
 	assert.Contains(t, readFile(t, filepath.Join(dir, "volo.yml")), "  - path: idl/ping.thrift\n    fastcodec: true\n")
 
+	proxy := filepath.Join(t.TempDir(), "relay.thrift")
+	require.NoError(t, os.WriteFile(proxy, []byte("namespace go relay\nstruct Msg { 1: string body }\n"), 0o644))
+	code, _, stderr = run("idl", "add", "-C", dir, "-unknown-fields", proxy)
+	require.Equal(t, cli.ExitOK, code, stderr)
+	assert.Contains(t, readFile(t, filepath.Join(dir, "volo.yml")), "  - path: idl/relay.thrift\n    unknown_fields: true\n")
+	assert.Contains(t, readFile(t, filepath.Join(dir, "gen", "relay", "relay.go")), "unknownFields []byte")
+
 	code, stdout, stderr = run("gen", "-C", dir)
 	require.Equal(t, cli.ExitOK, code, stderr)
 	assert.Empty(t, stdout)

@@ -12,7 +12,7 @@ import (
 var commands = []*command{
 	{
 		name:     "init",
-		synopsis: "[-o dir] [-fastcodec] [-I dir]... [-replace clone | -no-replace] [-no-tidy] <module> <idl>",
+		synopsis: "[-o dir] [-fastcodec] [-unknown-fields] [-I dir]... [-replace clone | -no-replace] [-no-tidy] <module> <idl>",
 		doc: `Init creates a runnable Go module in dir (default: the current directory),
 which must be empty or not exist: go.mod, volo.yml, the IDL copied under
 idl/ with everything it includes, the generated code under gen/, a server
@@ -26,7 +26,7 @@ uses that clone unless -no-replace.`,
 	},
 	{
 		name:     "idl add",
-		synopsis: "[-C dir] [-fastcodec] [-I dir]... [-repo name] <idl>",
+		synopsis: "[-C dir] [-fastcodec] [-unknown-fields] [-I dir]... [-repo name] <idl>",
 		doc: `Idl add adds an IDL entry to volo.yml, copies the file and what it
 includes under idl/ (unless they are in the project already), and
 regenerates the code. With -repo, the IDL and the -I directories are paths
@@ -36,7 +36,7 @@ client programs are not changed.`,
 	},
 	{
 		name:     "gen",
-		synopsis: "[-C dir] | -idl file [-I dir]... -out dir -import path [-fastcodec]",
+		synopsis: "[-C dir] | -idl file [-I dir]... -out dir -import path [-fastcodec] [-unknown-fields]",
 		doc: `Gen regenerates every entry of volo.yml, checking out the pinned commit
 of each repository first. It writes only what changes and removes the
 generated files no entry generates any more. Without -C it finds volo.yml
@@ -79,6 +79,7 @@ func initFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	var includes list
 	fs.StringVar(&o.Dir, "o", ".", "`dir` of the new project")
 	fs.BoolVar(&o.FastCodec, "fastcodec", false, "also generate FastWriteNocopy, for Kitex (imports cloudwego/gopkg)")
+	fs.BoolVar(&o.UnknownFields, "unknown-fields", false, "keep the fields structs do not know and write them again (for proxies)")
 	fs.Var(&includes, "I", "`dir` to search for includes (repeatable)")
 	replace := fs.String("replace", "", "`clone` of the volo repository whose modules go.mod uses instead of the published ones")
 	noReplace := fs.Bool("no-replace", false, "no replace directives, even when volo runs from a clone")
@@ -114,6 +115,7 @@ func idlAddFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	var o project.AddOptions
 	var includes list
 	fs.BoolVar(&o.FastCodec, "fastcodec", false, "also generate FastWriteNocopy, for Kitex (imports cloudwego/gopkg)")
+	fs.BoolVar(&o.UnknownFields, "unknown-fields", false, "keep the fields structs do not know and write them again (for proxies)")
 	fs.Var(&includes, "I", "`dir` to search for includes (repeatable)")
 	fs.StringVar(&o.Repo, "repo", "", "`name` of the repository of volo.yml the IDL is in")
 	return func(ctx context.Context, e *env, args []string) error {
@@ -138,6 +140,7 @@ func genFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.Out, "out", "", "with -idl: `dir` to write into")
 	fs.StringVar(&o.ImportPath, "import", "", "with -idl: import `path` of -out")
 	fs.BoolVar(&o.FastCodec, "fastcodec", false, "with -idl: also generate FastWriteNocopy")
+	fs.BoolVar(&o.UnknownFields, "unknown-fields", false, "with -idl: keep unknown fields to write them again")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) != 0 {
 			return usageErrorf("unexpected arguments %q", args)
@@ -152,8 +155,8 @@ func genFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			}
 			return project.GenerateTo(o, e.stdout)
 		}
-		if o.Out != "" || o.ImportPath != "" || o.FastCodec || len(includes) > 0 {
-			return usageErrorf("-out, -import, -fastcodec and -I go with -idl; a project's options are in volo.yml")
+		if o.Out != "" || o.ImportPath != "" || o.FastCodec || o.UnknownFields || len(includes) > 0 {
+			return usageErrorf("-out, -import, -fastcodec, -unknown-fields and -I go with -idl; a project's options are in volo.yml")
 		}
 		var p *project.Project
 		var err error

@@ -59,10 +59,18 @@ type Entry struct {
 	// FastCodec adds the FastWriteNocopy files for Kitex interoperability
 	// (gen.WithFastCodec).
 	FastCodec bool `yaml:"fastcodec,omitempty"`
+	// UnknownFields makes structs keep the fields they do not know and
+	// write them again, for proxies (gen.WithUnknownFields).
+	UnknownFields bool `yaml:"unknown_fields,omitempty"`
 }
 
 // key identifies an entry.
 func (e *Entry) key() string { return e.Repo + ":" + e.Path }
+
+// flags are the entry's generator options.
+func (e *Entry) flags() genFlags {
+	return genFlags{fastCodec: e.FastCodec, unknownFields: e.UnknownFields}
+}
 
 // name is how messages name an entry.
 func (e *Entry) name() string {

@@ -57,7 +57,7 @@ func (p *Project) generateAll(ctx context.Context) ([]gen.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files, err := generate(prog, p.ImportPath(), e.FastCodec)
+		files, err := generate(prog, p.ImportPath(), e.flags())
 		if err != nil {
 			return nil, err
 		}
@@ -189,6 +189,8 @@ type GenOptions struct {
 	ImportPath string
 	// FastCodec turns on gen.WithFastCodec.
 	FastCodec bool
+	// UnknownFields turns on gen.WithUnknownFields.
+	UnknownFields bool
 }
 
 // GenerateTo generates one IDL file into a directory, without a project:
@@ -205,7 +207,7 @@ func GenerateTo(o GenOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	files, err := generate(prog, o.ImportPath, o.FastCodec)
+	files, err := generate(prog, o.ImportPath, genFlags{fastCodec: o.FastCodec, unknownFields: o.UnknownFields})
 	if err != nil {
 		return err
 	}

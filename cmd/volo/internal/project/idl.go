@@ -29,9 +29,14 @@ func loadIDL(file string, includes []string) (*thriftidl.Program, error) {
 	return prog, nil
 }
 
+// genFlags are the generator's options an entry or a command sets.
+type genFlags struct {
+	fastCodec, unknownFields bool
+}
+
 // generate runs the generator on prog.
-func generate(prog *thriftidl.Program, importPath string, fastCodec bool) ([]gen.File, error) {
-	files, err := gen.Generate(prog, importPath, gen.WithFastCodec(fastCodec))
+func generate(prog *thriftidl.Program, importPath string, f genFlags) ([]gen.File, error) {
+	files, err := gen.Generate(prog, importPath, gen.WithFastCodec(f.fastCodec), gen.WithUnknownFields(f.unknownFields))
 	if err != nil {
 		if errors.Is(err, gen.ErrGenerate) {
 			return nil, &IDLError{Kind: ErrGenerate, Err: err}
@@ -206,6 +211,8 @@ type AddOptions struct {
 	Includes []string
 	// FastCodec turns on gen.WithFastCodec for the entry.
 	FastCodec bool
+	// UnknownFields turns on gen.WithUnknownFields for the entry.
+	UnknownFields bool
 }
 
 // AddIDL adds an IDL entry to volo.yml, copies the file and its includes
@@ -242,6 +249,7 @@ func (p *Project) AddIDL(ctx context.Context, o AddOptions) error {
 		}
 	}
 	plan.entry.FastCodec = o.FastCodec
+	plan.entry.UnknownFields = o.UnknownFields
 	for _, e := range p.Config.IDLs {
 		if e.key() == plan.entry.key() {
 			return fmt.Errorf("%w: %s; edit its entry there", ErrDuplicate, e.name())

@@ -24,6 +24,8 @@ type InitOptions struct {
 	Includes []string
 	// FastCodec turns on gen.WithFastCodec.
 	FastCodec bool
+	// UnknownFields turns on gen.WithUnknownFields.
+	UnknownFields bool
 	// Replace is a clone of the volo repository whose modules replace the
 	// required ones (they are not published yet); "" for none.
 	Replace string
@@ -78,8 +80,9 @@ func Init(ctx context.Context, o InitOptions, out io.Writer) (*Project, error) {
 		return nil, err
 	}
 	plan.entry.FastCodec = o.FastCodec
+	plan.entry.UnknownFields = o.UnknownFields
 	p := &Project{Dir: o.Dir, Module: o.Module, Config: &Config{Output: DefaultOutput, IDLs: []*Entry{plan.entry}}, out: out}
-	files, err := generate(prog, p.ImportPath(), o.FastCodec)
+	files, err := generate(prog, p.ImportPath(), plan.entry.flags())
 	if err != nil {
 		return nil, err
 	}
