@@ -44,6 +44,9 @@ func DecodeMessage(d *Decoder, body Struct) (name string, typ MessageType, seq i
 		if err = ae.DecodeThrift(d); err != nil {
 			return name, typ, seq, d.Explain(err)
 		}
+		if d.Len() != 0 {
+			return name, typ, seq, protoErr(InvalidData, d.Offset(), "bytes after the exception")
+		}
 		return name, typ, seq, &ae
 	}
 	if err = body.DecodeThrift(d); err != nil {

@@ -36,12 +36,16 @@ type muxConn struct {
 	// can still give up when its context ends.
 	wsem chan struct{}
 
-	mu       sync.Mutex
-	seq      int32
-	pending  map[int32]*muxCall
-	err      error // why the connection is done; no call is sent once set
-	draining bool  // the server asked to drop it: no new calls
-	done     chan struct{}
+	mu      sync.Mutex
+	seq     int32
+	pending map[int32]*muxCall
+	// abandoned holds the sequence ids of calls that gave up after their
+	// request was sent: their late replies are dropped, while a reply to
+	// an id that is neither pending nor abandoned fails the connection.
+	abandoned map[int32]struct{}
+	err       error // why the connection is done; no call is sent once set
+	draining  bool  // the server asked to drop it: no new calls
+	done      chan struct{}
 }
 
 // muxCall is one call waiting on a muxConn for its reply.
@@ -78,13 +82,14 @@ func dialMux(ctx context.Context, t *transport, addr string, deadline time.Time)
 		return nil, err
 	}
 	c := &muxConn{
-		t:       t,
-		nc:      pc.nc,
-		fr:      pc.fr,
-		d:       pc.d,
-		pending: make(map[int32]*muxCall),
-		done:    make(chan struct{}),
-		wsem:    make(chan struct{}, 1),
+		t:         t,
+		nc:        pc.nc,
+		fr:        pc.fr,
+		d:         pc.d,
+		pending:   make(map[int32]*muxCall),
+		abandoned: make(map[int32]struct{}),
+		done:      make(chan struct{}),
+		wsem:      make(chan struct{}, 1),
 	}
 	go c.read()
 	return c, nil
@@ -128,7 +133,7 @@ func (c *muxConn) roundTrip(ctx context.Context, call *thrift.Call, deadline tim
 	if err != nil {
 		buf.Free()
 		if !call.Oneway() {
-			_ = c.abandon(seq, m, err)
+			_ = c.abandon(seq, m, err, false)
 		}
 		return err
 	}
@@ -142,7 +147,7 @@ func (c *muxConn) roundTrip(ctx context.Context, call *thrift.Call, deadline tim
 		if call.Oneway() {
 			return err
 		}
-		return c.abandon(seq, m, err)
+		return c.abandon(seq, m, err, false)
 	}
 	c.nc.SetWriteDeadline(ioDeadline)
 	var stop func() bool
@@ -189,19 +194,31 @@ func (c *muxConn) roundTrip(ctx context.Context, call *thrift.Call, deadline tim
 	case err := <-m.reply:
 		return err
 	case <-ctx.Done():
-		return c.abandon(seq, m, t.ioError(ctx, "waiting for the reply", context.Cause(ctx)))
+		return c.abandon(seq, m, t.ioError(ctx, "waiting for the reply", context.Cause(ctx)), true)
 	case <-expired:
-		return c.abandon(seq, m, t.ioError(ctx, "waiting for the reply", os.ErrDeadlineExceeded))
+		return c.abandon(seq, m, t.ioError(ctx, "waiting for the reply", os.ErrDeadlineExceeded), true)
 	}
 }
 
+// maxAbandoned bounds the late replies a connection waits for: a server
+// that leaves that many calls unanswered is not worth more of them, and
+// the connection drains.
+const maxAbandoned = 4096
+
 // abandon gives up waiting for seq's reply with err, unless the reply is
 // already being delivered: then it waits for it, which takes no longer
-// than decoding it.
-func (c *muxConn) abandon(seq int32, m *muxCall, err error) error {
+// than decoding it. sent says the request went out, so that its late
+// reply is expected.
+func (c *muxConn) abandon(seq int32, m *muxCall, err error, sent bool) error {
 	c.mu.Lock()
 	if c.pending[seq] == m {
 		delete(c.pending, seq)
+		if sent {
+			c.abandoned[seq] = struct{}{}
+			if len(c.abandoned) > maxAbandoned {
+				c.draining = true
+			}
+		}
 		c.closeIfDrainedLocked()
 		c.mu.Unlock()
 		return err
@@ -239,10 +256,19 @@ func (c *muxConn) read() {
 		c.mu.Lock()
 		m := c.pending[seq]
 		delete(c.pending, seq)
+		_, late := c.abandoned[seq]
+		delete(c.abandoned, seq)
 		if reset {
 			c.draining = true
 		}
 		c.mu.Unlock()
+		if m == nil && !late {
+			// A reply to no call this connection sent: the stream cannot be
+			// trusted, and the calls waiting on it fail now rather than at
+			// their deadlines.
+			c.fail(fmt.Errorf("%w: reply with sequence id %d, which no call has", volo.ErrProtocol, seq))
+			return
+		}
 		if m != nil {
 			c.d.Reset(f.Payload)
 			_, broken, err := c.t.decodeReply(m.ctx, c.d, &f, m.call, seq, m.deadline, m.hasDeadline)

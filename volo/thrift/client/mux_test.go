@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"sync"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/govolo/volo/metainfo"
 	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/thrift"
 	"github.com/govolo/volo/volo/thrift/client"
 	"github.com/govolo/volo/volo/thrift/frame"
 	"github.com/govolo/volo/volo/thrift/server"
@@ -332,31 +334,53 @@ func TestMultiplexedGarbageReplyFailsTheConnectionNotTheProcess(t *testing.T) {
 	<-served
 }
 
-func TestMultiplexedReplyToNoCallIsDropped(t *testing.T) {
-	ln := volotest.ListenTCP(t)
-	go func() {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
+// A reply the client cannot take fails the call at once, with a protocol
+// error, in both modes: it does not wait out the call's deadline.
+func TestBadRepliesFailFast(t *testing.T) {
+	msg := func(typ thrift.MessageType, seq int32, body thrift.Struct) []byte {
+		return thrift.AppendMessage(nil, "echo", typ, seq, body)
+	}
+	ok := "ok"
+	for _, tc := range []struct {
+		name  string
+		reply func(seq int32) []byte
+	}{
+		{"reply to no call", func(int32) []byte { return msg(thrift.MessageReply, 999, &echo.EchoEchoResult{Success: &ok}) }},
+		{"a call, not a reply", func(seq int32) []byte { return msg(thrift.MessageCall, seq, &echo.EchoEchoResult{Success: &ok}) }},
+		{"a oneway, not a reply", func(seq int32) []byte { return msg(thrift.MessageOneway, seq, &echo.EchoEchoResult{Success: &ok}) }},
+		{"junk after the result", func(seq int32) []byte {
+			return append(msg(thrift.MessageReply, seq, &echo.EchoEchoResult{Success: &ok}), 0, 0)
+		}},
+		{"junk after an exception", func(seq int32) []byte {
+			return append(msg(thrift.MessageException, seq, thrift.NewApplicationException(thrift.ExceptionInternalError, "x")), 1)
+		}},
+	} {
+		for _, mux := range []int{0, 1} {
+			ln := volotest.ListenTCP(t)
+			go func() {
+				conn, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				defer conn.Close()
+				r := frame.NewReader(conn)
+				var f frame.Frame
+				if r.Next(&f) != nil {
+					return
+				}
+				_, _, seq, _ := thrift.NewDecoder(f.Payload).ReadMessageBegin()
+				b := tc.reply(seq)
+				_, _ = conn.Write(append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...))
+				_ = r.Next(&f) // hold the connection until the client closes it
+			}()
+			c := echoClient(t, client.WithAddress(ln.Addr().String()), client.WithMultiplexing(mux),
+				client.WithFraming(frame.Framed), client.WithRPCTimeout(10*time.Second))
+			_, err := c.Echo(context.Background(), "x")
+			require.ErrorIs(t, err, volo.ErrProtocol, "%s, mux %d", tc.name, mux)
+			assert.NotErrorIs(t, err, volo.ErrTimeout, "%s, mux %d: the call fails on the reply, not at its deadline", tc.name, mux)
+			require.NoError(t, c.Close())
 		}
-		defer conn.Close()
-		buf := make([]byte, 4096)
-		_, _ = conn.Read(buf)
-		// A well-formed reply, to sequence id 999, which nobody sent.
-		var reply []byte
-		reply = append(reply, 0x80, 0x01, 0x00, 0x02) // strict binary, REPLY
-		reply = append(reply, 0, 0, 0, 4)
-		reply = append(reply, "echo"...)
-		reply = append(reply, 0, 0, 0x03, 0xe7, 0) // seq 999, field stop
-		frameLen := len(reply)
-		_, _ = conn.Write(append([]byte{0, 0, byte(frameLen >> 8), byte(frameLen)}, reply...))
-		_, _ = conn.Read(buf)
-	}()
-	c := echoClient(t, client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1), client.WithFraming(frame.Framed))
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	_, err := c.Echo(ctx, "x")
-	assert.ErrorIs(t, err, volo.ErrTimeout, "the stray reply does not answer the call")
+	}
 }
 
 func TestClosingTheClientFailsCallsOnADrainingConnection(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -234,6 +235,9 @@ func (c *conn) decodeArgs(call *thrift.Call) (ex *thrift.ApplicationException) {
 	}
 	if err := c.d.Decode(call.Args); err != nil {
 		return thrift.NewApplicationException(thrift.ExceptionProtocolError, "cannot decode the arguments of "+call.Method+": "+err.Error())
+	}
+	if n := c.d.Len(); n != 0 {
+		return thrift.NewApplicationException(thrift.ExceptionProtocolError, "bytes after the arguments of "+call.Method+": "+strconv.Itoa(n))
 	}
 	return nil
 }

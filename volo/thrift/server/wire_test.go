@@ -200,3 +200,64 @@ func TestMaxCallsPerConnPushesBack(t *testing.T) {
 	}
 	assert.Equal(t, int64(sent), g.started.Load())
 }
+
+// Bytes after a request's arguments are refused with a protocol error,
+// and a decoder that panics fails its request, not the server.
+func TestBadArgsAreRefused(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	panicky := &thrift.ServiceDesc{Name: "Panicky", Methods: []*thrift.MethodDesc{{
+		Name:      "boom",
+		NewArgs:   func() thrift.Struct { return panicArgs{} },
+		NewResult: echo.EchoEchoMethod.NewResult,
+		Handler:   echo.EchoEchoMethod.Handler,
+	}}}
+	srv, err := server.New(quiet)
+	require.NoError(t, err)
+	require.NoError(t, srv.RegisterService(echo.EchoServiceDesc, thrifttest.EchoFunc(func(_ context.Context, msg string) (string, error) { return msg, nil })))
+	require.NoError(t, srv.RegisterService(panicky, nil))
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	c := dialRaw(t, ln.Addr().String())
+	r := frame.NewReader(c)
+	send := func(b []byte) *thrift.ApplicationException {
+		_, err := c.Write(append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...))
+		require.NoError(t, err)
+		var f frame.Frame
+		require.NoError(t, r.Next(&f))
+		var res echo.EchoEchoResult
+		_, _, _, err = thrift.DecodeMessage(thrift.NewDecoder(f.Payload), &res)
+		var ae *thrift.ApplicationException
+		require.ErrorAs(t, err, &ae)
+		return ae
+	}
+	junk := append(thrift.AppendMessage(nil, "echo", thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: "x"}), 7, 7)
+	ae := send(junk)
+	assert.Equal(t, thrift.ExceptionProtocolError, ae.Type)
+	assert.Equal(t, "bytes after the arguments of echo: 2", ae.Message)
+
+	ae = send(thrift.AppendMessage(nil, "boom", thrift.MessageCall, 2, &echo.EchoEchoArgs{}))
+	assert.Equal(t, thrift.ExceptionProtocolError, ae.Type)
+	assert.Equal(t, "cannot decode the arguments of boom", ae.Message)
+
+	// The connection and the server go on.
+	got, err := (&echo.EchoClient{Client: newRawClient(t, ln.Addr().String())}).Echo(context.Background(), "still")
+	require.NoError(t, err)
+	assert.Equal(t, "still", got)
+}
+
+// panicArgs is an args struct whose decoder panics, as a buggy
+// hand-written codec might.
+type panicArgs struct{}
+
+func (panicArgs) ThriftSize() int                    { return 1 }
+func (panicArgs) AppendThrift(b []byte) []byte       { return thrift.AppendFieldStop(b) }
+func (panicArgs) DecodeThrift(*thrift.Decoder) error { panic("decoder bug") }
+
+func newRawClient(t *testing.T, addr string) *client.Client {
+	t.Helper()
+	c, err := client.New("Echo", client.WithAddress(addr))
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
