@@ -279,6 +279,8 @@ func (c *muxConn) read() {
 			}
 		}
 		// m is nil for the late reply of a call that gave up: dropped.
+		// The decoder lets go of the frame: the next may be long in coming.
+		c.d.Reset(nil)
 		c.mu.Lock()
 		c.closeIfDrainedLocked()
 		c.mu.Unlock()

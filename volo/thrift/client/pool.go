@@ -62,6 +62,9 @@ func (p *pool) get(cfg *config) *pconn {
 // put keeps pc for reuse, or closes it if the pool is full or closed.
 func (p *pool) put(pc *pconn, cfg *config) {
 	pc.idleSince = time.Now()
+	// The reply is decoded: an idle connection keeps no large buffer.
+	pc.d.Reset(nil)
+	pc.fr.Release()
 	p.mu.Lock()
 	if p.closed || len(p.idle) >= cfg.maxIdle {
 		p.mu.Unlock()

@@ -48,6 +48,17 @@ func NewReader(r io.Reader, opts ...Option) *Reader {
 	return &Reader{br: br, cfg: cfg}
 }
 
+// Release drops the reader's buffer if it grew past what a Reader keeps
+// between frames (64 KiB), as Next does before each frame: a caller about
+// to leave the stream idle calls it, so that an idle connection does not
+// pin the memory of its last large frame. The last frame's Payload is not
+// valid after it.
+func (r *Reader) Release() {
+	if cap(r.buf) > retainMax {
+		r.buf = nil
+	}
+}
+
 // Next reads the next frame into f. The header's strings and maps are new
 // for each frame and belong to the caller, so they can be handed on (to a
 // request's context) while the next frame is read; only Payload aliases the

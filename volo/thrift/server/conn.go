@@ -77,6 +77,12 @@ func (c *conn) serve() {
 // is done: closed by the peer, idle too long, too slow, out of step, or
 // the server is closing.
 func (c *conn) next() bool {
+	if c.br.Buffered() == 0 {
+		// About to wait for the peer: the last request's args are
+		// decoded, and its buffer need not outlive it.
+		c.d.Reset(nil)
+		c.fr.Release()
+	}
 	c.setReadDeadline(c.s.cfg.idleTimeout)
 	// Shutdown sets closing before it wakes the connection, so either this
 	// sees it or the wake comes after the deadline set above.
