@@ -17,8 +17,9 @@ import (
 	"github.com/govolo/volo/volo/thrift/internal/biz"
 )
 
-// Client calls the methods of one Thrift service over pooled connections,
-// one call per connection at a time. It is safe for concurrent use.
+// Client calls the methods of one Thrift service, over pooled connections
+// (one call per connection at a time) or multiplexed ones
+// (WithMultiplexing). It is safe for concurrent use.
 type Client struct {
 	service string
 	stack   thrift.Service

@@ -1,8 +1,11 @@
-// Package client calls Thrift services over a pool of connections per
-// address: one call per connection at a time, connections kept idle up to a
+// Package client calls Thrift services. By default a call takes a pooled
+// connection to its address for itself: connections are kept idle up to a
 // cap and an age, each probed before reuse so that one its peer closed is
-// never handed to a call. A call runs through the user's motore stack down
-// to the transport, which sends the context's metainfo and deadline on
-// TTHeader, and reads backward values and business errors from the reply.
-// Errors are typed: see [New]'s Call. See the examples.
+// never handed to a call. With WithMultiplexing, many calls share each of a
+// few connections, their replies matched by sequence id. A call runs
+// through the user's motore stack (and a load balancer, with WithBalancer)
+// down to the transport, which sends the context's metainfo and deadline
+// on TTHeader, and reads backward values and business errors from the
+// reply. Generated code (New<Service>Client) wraps a Client with typed
+// methods. Errors are typed: see [Client.Call]. See the examples.
 package client
