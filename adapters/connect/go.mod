@@ -1,0 +1,24 @@
+module github.com/govolo/volo/adapters/connect
+
+go 1.25.0
+
+require (
+	connectrpc.com/connect v1.20.0
+	github.com/govolo/volo/metainfo v0.1.0
+	github.com/govolo/volo/motore v0.1.0
+	github.com/stretchr/testify v1.12.1
+	go.opentelemetry.io/otel v1.46.0
+	go.opentelemetry.io/otel/trace v1.46.0
+	go.uber.org/goleak v1.3.0
+	google.golang.org/protobuf v1.36.11
+)
+
+require (
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)
+
+replace (
+	github.com/govolo/volo/metainfo => ../../metainfo
+	github.com/govolo/volo/motore => ../../motore
+)
