@@ -67,10 +67,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.w = writer{ResponseWriter: w, codec: h.cfg.codec, sendCtx: ctx}
 	c.Writer = &c.w
 	_, err := h.stack.Call(ctx, c)
-	if err == nil || c.w.wroteHeader {
-		return
+	switch {
+	case c.w.wroteHeader:
+	case err != nil:
+		writeError(&c.w, err, h.cfg.retryAfter)
+	default:
+		// net/http would send 200 itself, but without the backward values.
+		c.w.WriteHeader(http.StatusOK)
 	}
-	writeError(&c.w, err, h.cfg.retryAfter)
 }
 
 // Describe names the adapter in stack descriptions.
@@ -116,7 +120,9 @@ func (t *serverTerminal) Call(ctx context.Context, c *Call) (int, error) {
 	}
 	t.next.ServeHTTP(&c.w, r)
 	if !c.w.wroteHeader {
-		c.w.WriteHeader(http.StatusOK)
+		// Nothing written yet: an outer layer may still fail the call
+		// (a timeout) and get its status out; else ServeHTTP sends 200.
+		return http.StatusOK, nil
 	}
 	if c.w.err != nil {
 		return c.w.status, c.w.err

@@ -209,3 +209,11 @@ func TestServerDescribe(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "http(server) -> logging -> handler", motore.Describe(wrap(http.NotFoundHandler())))
 }
+
+func TestServerTimeoutOfAHandlerThatWroteNothingIs504(t *testing.T) {
+	srv := serve(t, motore.Timeout[*adhttp.Call, int](20*time.Millisecond), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	resp, _ := get(t, srv.URL, nil)
+	assert.Equal(t, http.StatusGatewayTimeout, resp.StatusCode)
+}
