@@ -2,11 +2,13 @@ package http_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	adhttp "github.com/govolo/volo/adapters/http"
 	"github.com/govolo/volo/metainfo"
@@ -81,3 +83,39 @@ func ExampleNewRoundTripper() {
 	// client: GET /items -> 200 OK
 	// backward COST = 12
 }
+
+// A handler written as a motore service returns its errors; the adapter
+// turns them into statuses.
+func ExampleNewHandler() {
+	errMissing := errors.New("no such item")
+	items := motore.ServiceFn(func(ctx context.Context, c *adhttp.Call) (int, error) {
+		if c.Request.URL.Path != "/items/1" {
+			return 0, notFound{errMissing}
+		}
+		fmt.Fprint(c.Writer, "item 1")
+		return http.StatusOK, nil
+	})
+	h, err := adhttp.NewHandler(items, motore.Identity[*adhttp.Call, int]())
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, path := range []string{"/items/1", "/items/2"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		fmt.Printf("%s: %d %s\n", path, resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	// Output:
+	// /items/1: 200 item 1
+	// /items/2: 404 no such item
+}
+
+// notFound gives an error the RPC code "not_found", as volo.Error does.
+type notFound struct{ error }
+
+func (notFound) RPCCode() string { return "not_found" }

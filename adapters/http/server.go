@@ -45,6 +45,24 @@ func NewMiddleware(mw motore.Middleware[*Call, int], opts ...Option) (func(http.
 	}, nil
 }
 
+// NewHandler returns an http.Handler that serves each request with svc,
+// a motore service that writes its response to [Call].Writer and returns
+// the status it wrote, or an error, which becomes a status as
+// [NewMiddleware] describes: a handler written the motore way, whose
+// errors reach the layers of mw (a breaker counts them) and the caller
+// (a volo.Error with CodeNotFound is a 404). Metainfo and the trace
+// context are read and written as with NewMiddleware.
+//
+// A nil svc and mw's mistakes are returned here.
+func NewHandler(svc motore.Service[*Call, int], mw motore.Middleware[*Call, int], opts ...Option) (http.Handler, error) {
+	cfg := newConfig(opts)
+	stack, err := motore.Build(svc, mw)
+	if err != nil {
+		return nil, err
+	}
+	return &handler{stack: stack, cfg: cfg}, nil
+}
+
 type handler struct {
 	stack motore.Service[*Call, int]
 	cfg   *config
