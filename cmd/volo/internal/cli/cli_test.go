@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -151,12 +150,18 @@ func TestInitReplacesFromClone(t *testing.T) {
 	require.Equal(t, cli.ExitOK, code, stderr)
 	root, err := filepath.Abs("../../../..")
 	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(stdout, "this volo was built from the clone at "+root+": go.mod will replace volo's modules with it (-no-replace to not)\n"), stdout)
+	assert.Contains(t, stdout, "go.mod replaces volo's modules, which are not published yet, with the clone at "+root+"\n")
+	assert.Contains(t, stdout, "(the clone is the one this volo was built from; -no-replace leaves go.mod without it)\n")
 	assert.Contains(t, readFile(t, filepath.Join(dir, "go.mod")), "github.com/govolo/volo/volo => "+filepath.ToSlash(filepath.Join(root, "volo")))
 
 	dir = filepath.Join(t.TempDir(), "p")
 	code, stdout, stderr = run("init", "-o", dir, "-no-tidy", "-no-replace", "example.com/user", userIDL)
 	require.Equal(t, cli.ExitOK, code, stderr)
+	assert.NotContains(t, stdout, "clone")
+
+	// A failed init says nothing of a clone.
+	code, stdout, _ = run("init", "-o", t.TempDir(), "example.com/user", "missing.thrift")
+	assert.Equal(t, cli.ExitFailure, code)
 	assert.NotContains(t, stdout, "clone")
 	assert.NotContains(t, readFile(t, filepath.Join(dir, "go.mod")), "replace")
 }

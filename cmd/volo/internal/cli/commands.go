@@ -92,14 +92,17 @@ func initFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			return usageErrorf("-replace and -no-replace exclude each other")
 		}
 		o.Module, o.IDL, o.Includes, o.Replace = args[0], args[1], includes, *replace
+		fromClone := false
 		if o.Replace == "" && !*noReplace {
 			if clone, ok := project.SourceClone(); ok {
-				fmt.Fprintf(e.stdout, "this volo was built from the clone at %s: go.mod will replace volo's modules with it (-no-replace to not)\n", clone)
-				o.Replace = clone
+				o.Replace, fromClone = clone, true
 			}
 		}
 		if _, err := project.Init(ctx, o, e.stdout); err != nil {
 			return err
+		}
+		if fromClone {
+			fmt.Fprintf(e.stdout, "(the clone is the one this volo was built from; -no-replace leaves go.mod without it)\n")
 		}
 		cd := ""
 		if o.Dir != "." {
