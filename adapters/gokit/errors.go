@@ -48,13 +48,16 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// ErrorFromResponse returns, for a response with status 429 or 5xx, an
-// *[Error] with the status's code (503 is "unavailable") and the
-// response's Retry-After header; nil for other statuses. Call it in a
-// go-kit client's DecodeResponseFunc, so that the client's layers (a
-// breaker) and its caller see the server's rejection.
+// ErrorFromResponse returns, for a response with a status of 400 or
+// more, an *[Error] with the status's code (404 is "not_found", 429
+// "resource_exhausted", 503 "unavailable") and the response's Retry-After
+// header; nil for other statuses. Call it in a go-kit client's
+// DecodeResponseFunc, so that the client's layers (a breaker) and its
+// caller see the server's failure; a breaker counts every error, so
+// return only the ones that should count (429 and 5xx) where 4xx
+// answers are expected.
 func ErrorFromResponse(resp *http.Response) error {
-	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode < 500 {
+	if resp.StatusCode < 400 {
 		return nil
 	}
 	e := &Error{err: &statusError{code: resp.StatusCode}, code: codeOfStatus(resp.StatusCode)}
@@ -136,11 +139,24 @@ func statusOfCode(code string) int {
 	return 0
 }
 
-// codeOfStatus maps a failure status to the code a caller reads from it.
+// codeOfStatus maps an HTTP status to the RPC code a caller reads from
+// it: the connect protocol's mapping, read backwards.
 func codeOfStatus(status int) string {
 	switch status {
+	case http.StatusBadRequest:
+		return "invalid_argument"
+	case http.StatusUnauthorized:
+		return "unauthenticated"
+	case http.StatusForbidden:
+		return "permission_denied"
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusConflict:
+		return "aborted"
 	case http.StatusTooManyRequests:
 		return "resource_exhausted"
+	case 499:
+		return "canceled"
 	case http.StatusInternalServerError:
 		return "internal"
 	case http.StatusNotImplemented:
