@@ -3,6 +3,7 @@ module github.com/govolo/volo/bench
 go 1.26.0
 
 require (
+	connectrpc.com/connect v1.20.0
 	github.com/apache/thrift v0.25.0
 	github.com/cloudwego/gopkg v0.1.4
 	github.com/go-kit/kit v0.13.0
@@ -42,6 +43,10 @@ require (
 )
 
 require (
+	github.com/govolo/volo/adapters/connect v0.1.0
+	github.com/govolo/volo/adapters/gokit v0.1.0
+	github.com/govolo/volo/adapters/grpc v0.1.0
+	github.com/govolo/volo/adapters/http v0.1.0
 	github.com/govolo/volo/ext/circuitbreaker v0.1.0
 	github.com/govolo/volo/ext/tracing v0.1.0
 	github.com/govolo/volo/metainfo v0.1.0
@@ -68,3 +73,11 @@ replace github.com/govolo/volo/metainfo => ../metainfo
 replace github.com/govolo/volo/volo => ../volo
 
 replace github.com/govolo/volo/pilota => ../pilota
+
+replace github.com/govolo/volo/adapters/grpc => ../adapters/grpc
+
+replace github.com/govolo/volo/adapters/connect => ../adapters/connect
+
+replace github.com/govolo/volo/adapters/http => ../adapters/http
+
+replace github.com/govolo/volo/adapters/gokit => ../adapters/gokit
