@@ -13,8 +13,10 @@ var (
 	// ErrConnection marks an error as connection-level: the request did not
 	// reach the instance, so it is safe to retry on another one. Transports
 	// wrap their dial and connection failures with it. Its RPC status code
-	// is "unavailable".
-	ErrConnection error = &unavailable{"discovery: connection failed"}
+	// is "unavailable", and it has a method NotSent() bool that says true,
+	// by which retry layers that do not import this package (ext/retry)
+	// know that the request was never sent.
+	ErrConnection error = &connectionError{unavailable{"discovery: connection failed"}}
 	// ErrClosed is returned by a closed Watcher or Registry. (A closed
 	// Balancer keeps picking from its last instances.)
 	ErrClosed = errors.New("discovery: closed")
@@ -44,3 +46,10 @@ type unavailable struct{ msg string }
 
 func (e *unavailable) Error() string   { return e.msg }
 func (e *unavailable) RPCCode() string { return "unavailable" }
+
+// connectionError is the type of ErrConnection.
+type connectionError struct{ unavailable }
+
+// NotSent reports true: a connection-level failure means the request did
+// not reach the instance.
+func (e *connectionError) NotSent() bool { return true }

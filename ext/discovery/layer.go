@@ -28,6 +28,8 @@ func InstanceFromContext(ctx context.Context) (Instance, bool) {
 // A call that fails with a connection-level error (see
 // WithConnectionClassifier) is retried on an instance not tried yet for
 // it, up to the balancer's retry count (WithRetries), while ctx is alive.
+// Under a context of WithTried, the instances picked by earlier calls with
+// that context are avoided too, and each pick is remembered there.
 // The error of the last attempt is returned. With no instance to pick, the
 // call fails with ErrNoInstance and the next service is not called.
 //
@@ -58,15 +60,28 @@ func (s *balanced[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
 		h = hashKey(s.key(ctx, req))
 	}
 	var x exclude
+	t, _ := ctx.Value(triedKey{}).(*tried)
+	if t != nil && t.n.Load() > 0 {
+		x.avoid = t
+	}
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		p, err := s.b.pick(h, x)
+		if err != nil && x.avoid != nil {
+			// Every instance was picked under this context: one picked
+			// before rather than none.
+			x.avoid = nil
+			p, err = s.b.pick(h, x)
+		}
 		if err != nil {
 			if lastErr != nil {
 				err = lastErr
 			}
 			var zero Resp
 			return zero, err
+		}
+		if t != nil {
+			t.add(p.ep)
 		}
 		resp, err := s.next.Call(context.WithValue(ctx, instanceKey{}, p.ep), req)
 		p.Done(err)

@@ -28,12 +28,14 @@ type picker interface {
 }
 
 // exclude says which endpoints a pick must avoid: those tried already by
-// this call and, unless anyEjected, the ejected ones. It is passed by value
-// so that picking allocates nothing.
+// this call, those picked by earlier calls under the same WithTried
+// context (avoid), and, unless anyEjected, the ejected ones. It is passed
+// by value so that picking allocates nothing.
 type exclude struct {
 	tried      [MaxRetries]*stats
 	n          int
 	anyEjected bool
+	avoid      *tried
 }
 
 func (x *exclude) usable(ep *endpoint) bool { return x.usableStats(ep.st) }
@@ -49,7 +51,7 @@ func (x *exclude) usableStats(st *stats) bool {
 			return false
 		}
 	}
-	return true
+	return x.avoid == nil || !x.avoid.has(st)
 }
 
 func (x *exclude) add(ep *endpoint) {
