@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"reflect"
 	"sync"
 	"time"
 
@@ -32,8 +33,12 @@ type Client struct {
 // *motore.BuildError.
 func New(service string, opts ...Option) (*Client, error) {
 	t := &transport{cfg: newConfig(opts), pools: make(map[string]*pool), muxPools: make(map[string]*muxPool)}
-	mws := make([]thrift.Middleware, 0, len(t.cfg.middleware)+1+len(t.cfg.perInstance))
+	mws := make([]thrift.Middleware, 0, len(t.cfg.middleware)+len(t.cfg.retry)+2+len(t.cfg.perInstance))
 	mws = append(mws, t.cfg.middleware...)
+	if t.cfg.balancer != nil && len(t.cfg.retry) > 0 {
+		mws = append(mws, triedLayer)
+	}
+	mws = append(mws, t.cfg.retry...)
 	if t.cfg.balancer != nil {
 		mws = append(mws, balance(t.cfg.balancer, t.cfg.balanceKey))
 	}
@@ -44,6 +49,24 @@ func New(service string, opts ...Option) (*Client, error) {
 	}
 	return &Client{service: service, stack: stack, t: t}, nil
 }
+
+// triedLayer gives the attempts of a call that the retry layers under it
+// make one discovery.WithTried context, so that the balancer sends each to
+// an instance the call has not tried yet.
+var triedLayer thrift.Middleware = motore.LayerFn(func(next thrift.Service) thrift.Service {
+	return &tried{next: next}
+})
+
+type tried struct{ next thrift.Service }
+
+func (s *tried) Call(ctx context.Context, call *thrift.Call) (thrift.Struct, error) {
+	return s.next.Call(discovery.WithTried(ctx), call)
+}
+
+// Describe names the layer in stack descriptions.
+func (s *tried) Describe() string { return "avoid-tried-instances" }
+
+func (s *tried) Unwrap() any { return s.next }
 
 // balance is discovery's LoadBalance layer, skipped by a call that names
 // its own address.
@@ -98,8 +121,47 @@ func (c *Client) Call(ctx context.Context, m *thrift.MethodDesc, args, result th
 	for _, o := range opts {
 		o.applyCall(call)
 	}
-	_, err := c.stack.Call(ctx, call)
+	res, err := c.stack.Call(ctx, call)
+	if res != nil && result != nil && otherStruct(res, result) {
+		// A layer answered with a result of its own (a hedge's, on a
+		// CloneCall): the caller reads the one it passed.
+		if cerr := copyStruct(result, res); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	return err
+}
+
+// otherStruct reports whether res is a struct other than result, both
+// pointers, as generated code's are: comparing other kinds could panic.
+func otherStruct(res, result thrift.Struct) bool {
+	if reflect.TypeOf(res).Kind() != reflect.Pointer || reflect.TypeOf(result).Kind() != reflect.Pointer {
+		return false
+	}
+	return res != result
+}
+
+// copyStruct copies src into dst, a fresh struct of the same type, through
+// the binary protocol.
+func copyStruct(dst, src thrift.Struct) error {
+	b := src.AppendThrift(make([]byte, 0, src.ThriftSize()))
+	if err := thrift.NewDecoder(b).Decode(dst); err != nil {
+		return fmt.Errorf("%w: copying the result of another attempt: %w", volo.ErrProtocol, err)
+	}
+	return nil
+}
+
+// CloneCall returns a copy of call with a result struct of its own (from
+// the method's descriptor), for another attempt of the call to use while
+// the first runs: what a hedging layer needs (ext/retry's WithClone). The
+// client copies the result of the attempt that answers into the caller's
+// (see [WithRetry]). Args are shared: the transport only reads them.
+func CloneCall(call *thrift.Call) *thrift.Call {
+	c := *call
+	if call.Result != nil && call.Desc != nil && call.Desc.NewResult != nil {
+		c.Result = call.Desc.NewResult()
+	}
+	return &c
 }
 
 // Stack returns the built stack, for middleware that wants to call it
@@ -140,6 +202,10 @@ type notSent struct{}
 
 func (notSent) Error() string        { return "request not sent" }
 func (notSent) Is(target error) bool { return target == discovery.ErrConnection }
+
+// NotSent reports true, for retry layers that read it without importing
+// ext/discovery (ext/retry retries such a call whatever its method does).
+func (notSent) NotSent() bool { return true }
 
 // transport is the bottom of a client's stack.
 type transport struct {

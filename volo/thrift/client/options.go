@@ -38,6 +38,7 @@ type config struct {
 	middleware     []thrift.Middleware
 	balancer       *discovery.Balancer
 	balanceKey     func(ctx context.Context, call *thrift.Call) string
+	retry          []thrift.Middleware
 	perInstance    []thrift.Middleware
 	codec          *metainfo.Codec
 	dial           func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -177,6 +178,28 @@ func WithBalancer(b *discovery.Balancer) Option {
 // the empty key.
 func WithBalanceKey(key func(ctx context.Context, call *thrift.Call) string) Option {
 	return optionFunc(func(c *config) { c.balanceKey = key })
+}
+
+// WithRetry adds layers that may send one call more than once, such as
+// ext/retry's retry and hedging layer, the first outermost. They go under
+// the layers of [WithMiddleware] and over the load balancer of
+// [WithBalancer], so that each attempt picks an instance; with a balancer,
+// the attempts of a call share a discovery.WithTried context, so a retry
+// or a hedge goes to an instance the call has not tried yet while there is
+// one (which costs one allocation per call). Without a balancer they sit
+// over the layers of [WithInstanceMiddleware].
+//
+// Attempts that run at once (hedges) each need a call of their own, since
+// the reply is decoded into the call's result: give the layer [CloneCall]
+// (ext/retry's WithClone). When the stack answers with a result struct
+// other than the caller's, the client copies it into the caller's.
+//
+// volo imports no retry layer: a layer marks its retries in the context's
+// persistent metainfo (ext/retry with Kitex's "RetryReq" key), which the
+// client sends, and a volo server puts into its handler's context, so the
+// handler's own calls send the mark on. Default: none.
+func WithRetry(mws ...thrift.Middleware) Option {
+	return optionFunc(func(c *config) { c.retry = append(c.retry, mws...) })
 }
 
 // WithInstanceMiddleware adds layers under the load balancer of
