@@ -162,4 +162,3 @@ func ExampleErrorFromResponse() {
 	// gokit: status 429 Too Many Requests resource_exhausted 2s
 	// <nil>
 }
-

@@ -107,4 +107,3 @@ func spanNames(spans []sdktrace.ReadOnlySpan) []string {
 	}
 	return names
 }
-
