@@ -88,4 +88,3 @@ func (c echoClient) Count(ctx context.Context, msg string) ([]string, error) {
 	}
 	return got, stream.Err()
 }
-
