@@ -6,6 +6,7 @@ require (
 	github.com/govolo/volo/ext/circuitbreaker v0.1.0
 	github.com/govolo/volo/ext/discovery v0.1.0
 	github.com/govolo/volo/ext/ratelimit v0.1.0
+	github.com/govolo/volo/ext/retry v0.1.0
 	github.com/govolo/volo/metainfo v0.1.0
 	github.com/govolo/volo/motore v0.1.0
 	github.com/govolo/volo/volo v0.1.0
@@ -29,3 +30,5 @@ replace github.com/govolo/volo/ext/discovery => ../ext/discovery
 replace github.com/govolo/volo/ext/circuitbreaker => ../ext/circuitbreaker
 
 replace github.com/govolo/volo/ext/ratelimit => ../ext/ratelimit
+
+replace github.com/govolo/volo/ext/retry => ../ext/retry
