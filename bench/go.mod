@@ -6,9 +6,11 @@ require (
 	connectrpc.com/connect v1.20.0
 	github.com/apache/thrift v0.25.0
 	github.com/cloudwego/gopkg v0.1.4
+	github.com/failsafe-go/failsafe-go v0.9.8
 	github.com/go-kit/kit v0.13.0
 	github.com/govolo/volo/ext/discovery v0.1.0
 	github.com/govolo/volo/ext/ratelimit v0.1.0
+	github.com/govolo/volo/ext/retry v0.1.0
 	github.com/govolo/volo/motore v0.1.0
 	github.com/grpc-ecosystem/go-grpc-middleware v1.4.0
 	github.com/sony/gobreaker/v2 v2.4.0
@@ -24,6 +26,7 @@ require (
 )
 
 require (
+	github.com/bits-and-blooms/bitset v1.24.4 // indirect
 	github.com/bytedance/gopkg v0.1.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/go-kit/log v0.2.0 // indirect
@@ -81,3 +84,5 @@ replace github.com/govolo/volo/adapters/connect => ../adapters/connect
 replace github.com/govolo/volo/adapters/http => ../adapters/http
 
 replace github.com/govolo/volo/adapters/gokit => ../adapters/gokit
+
+replace github.com/govolo/volo/ext/retry => ../ext/retry
