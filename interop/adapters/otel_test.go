@@ -21,6 +21,7 @@ import (
 	adgrpc "github.com/govolo/volo/adapters/grpc"
 	adhttp "github.com/govolo/volo/adapters/http"
 	"github.com/govolo/volo/ext/tracing"
+	"github.com/govolo/volo/interop/adapters"
 )
 
 // An otelhttp client calls our HTTP adapter's server, whose handler calls
@@ -106,4 +107,15 @@ func spanNames(spans []sdktrace.ReadOnlySpan) []string {
 		names = append(names, s.InstrumentationScope().Name+" "+s.SpanKind().String()+" "+s.Name())
 	}
 	return names
+}
+
+// With ext/tracing's own metainfo propagation turned on as well (the
+// global propagator set, as many programs do), the trace context travels
+// twice, in traceparent and in rpc-transit-traceparent, and the table
+// still finds one parent per span.
+func TestAdaptersWithTracingMetainfoPropagationToo(t *testing.T) {
+	for _, f := range []adapters.Framework{grpcFramework, connectFramework, httpFramework, gokitFramework} {
+		f.Tracing = []tracing.Option{tracing.WithPropagators(propagation.TraceContext{})}
+		t.Run(f.Name, func(t *testing.T) { adapters.Run(t, f) })
+	}
 }
