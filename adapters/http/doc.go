@@ -1,6 +1,8 @@
 // Package http runs motore stacks in net/http: [NewMiddleware] turns a
-// server stack into a func(http.Handler) http.Handler, and
-// [NewRoundTripper] puts a client stack in front of an http.RoundTripper.
+// server stack into a func(http.Handler) http.Handler, [NewHandler] serves
+// a handler written as a motore service (whose errors the layers see),
+// and [NewRoundTripper] puts a client stack in front of an
+// http.RoundTripper.
 // The stacks are built once; layers of the ext modules (ratelimit,
 // circuitbreaker, tracing) work in them unchanged.
 //
