@@ -170,7 +170,9 @@ func limitRejects(t *testing.T, f Framework) {
 
 func breakerOpensAndRecovers(t *testing.T, f Framework) {
 	s, _ := newStack(f)
-	s.BreakerFailures, s.BreakerOpen = 3, 50*time.Millisecond
+	// Open long enough that the call after the third failure finds it
+	// open on a loaded machine, short enough to wait for.
+	s.BreakerFailures, s.BreakerOpen = 3, 300*time.Millisecond
 	var failing atomic.Bool
 	var served atomic.Int64
 	failing.Store(true)
