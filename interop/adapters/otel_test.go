@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,6 +71,10 @@ func TestTraceInteropWithOpenTelemetryInstrumentation(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	assert.Equal(t, "HI", string(body))
 
+	// otelgrpc ends its server span once the reply is on its way, which
+	// may be after the client has it.
+	require.Eventually(t, func() bool { return len(rec.Ended()) == 4 }, callTimeoutForTests, time.Millisecond,
+		"%v", spanNames(rec.Ended()))
 	spans := map[string]sdktrace.ReadOnlySpan{}
 	for _, s := range rec.Ended() {
 		spans[s.InstrumentationScope().Name+" "+s.SpanKind().String()] = s
@@ -91,6 +96,9 @@ func TestTraceInteropWithOpenTelemetryInstrumentation(t *testing.T) {
 	assert.Equal(t, "echo.Echo/Echo", ourClient.Name())
 	assert.Equal(t, "echo.Echo/Echo", otelgrpcServer.Name())
 }
+
+// callTimeoutForTests bounds the waits of the tests in this file.
+const callTimeoutForTests = 5 * time.Second
 
 // assertChild checks that child's parent is parent, across a process
 // boundary (remote) or within one.
