@@ -156,6 +156,13 @@ func (w *writer) writeStruct(s *structSpec) {
 func (w *writer) newFunc(s *structSpec) {
 	w.comment("New" + s.name + " returns " + article(s.name) + " " + s.name + " with the IDL's default values.")
 	w.p("func New%s() *%s {", s.name, s.name)
+	w.p("return &%s", w.literal(s))
+	w.p("}")
+	w.p("")
+}
+
+// literal is a composite literal of s with the IDL's defaults.
+func (w *writer) literal(s *structSpec) string {
 	var inits []string
 	for _, gf := range s.fields {
 		if gf.f.Default == nil {
@@ -168,16 +175,9 @@ func (w *writer) newFunc(s *structSpec) {
 		inits = append(inits, gf.name+": "+v+",")
 	}
 	if len(inits) == 0 {
-		w.p("return &%s{}", s.name)
-	} else {
-		w.p("return &%s{", s.name)
-		for _, in := range inits {
-			w.p("%s", in)
-		}
-		w.p("}")
+		return s.name + "{}"
 	}
-	w.p("}")
-	w.p("")
+	return s.name + "{\n" + strings.Join(inits, "\n") + "\n}"
 }
 
 // present returns the condition under which a field is written, or ""
@@ -293,7 +293,7 @@ func fieldAppender(k kind) (string, func(string) string) {
 }
 
 func (w *writer) decodeThrift(s *structSpec) {
-	w.comment("DecodeThrift reads p in the binary protocol, skipping the fields it does not know.")
+	w.comment("DecodeThrift reads p in the binary protocol, skipping the fields it does not know. It sets p to the IDL's defaults first, so that a value can be decoded into again.")
 	if hasRequired(s) {
 		w.comment("It fails with an error matching thrift.ErrRequired when a required field is missing.")
 	}
@@ -302,7 +302,11 @@ func (w *writer) decodeThrift(s *structSpec) {
 	w.p("return err")
 	w.p("}")
 	if w.g.cfg.keepUnknown {
-		w.p("p.unknownFields = p.unknownFields[:0]")
+		w.p("unknown := p.unknownFields[:0]")
+		w.p("*p = %s", w.literal(s))
+		w.p("p.unknownFields = unknown")
+	} else {
+		w.p("*p = %s", w.literal(s))
 	}
 	for _, gf := range s.fields {
 		if gf.required {

@@ -97,24 +97,30 @@ func NewApplicationException(t ExceptionType, msg string) *ApplicationException 
 	return &ApplicationException{Message: msg, Type: t}
 }
 
-// ExceptionFor returns the exception a server sends for err: err itself,
-// or the *ApplicationException it wraps; else one whose code is
-// volo.CodeOf(err), whose type carries that code ([ExceptionTypeOf]), and
-// whose message is err's (a *volo.Error's own message, without the code).
+// ExceptionFor returns the exception a server sends for err: the
+// *ApplicationException err is or wraps, when it is the first error in
+// err's chain that has a code (so that a handler passes on what a
+// downstream peer said); else one whose code is volo.CodeOf(err), whose
+// type carries that code ([ExceptionTypeOf]), and whose message is err's
+// (a *volo.Error's own message, without the code).
 func ExceptionFor(err error) *ApplicationException {
-	var ae *ApplicationException
-	if errors.As(err, &ae) {
-		return ae
+	// An *ApplicationException has a code too, so it is found here when
+	// nothing before it in the chain has one.
+	var c interface{ RPCCode() string }
+	if errors.As(err, &c) {
+		if ae, ok := c.(*ApplicationException); ok {
+			return ae
+		}
 	}
-	c := volo.CodeOf(err)
+	code := volo.CodeOf(err)
 	msg := err.Error()
 	var ve *volo.Error
-	if errors.As(err, &ve) && ve.Code() == c {
+	if errors.As(err, &ve) && ve.Code() == code {
 		msg = ve.Message()
 	}
-	e := &ApplicationException{Message: msg, Type: ExceptionTypeOf(c)}
-	if c != e.Type.Code() {
-		e.Code = c
+	e := &ApplicationException{Message: msg, Type: ExceptionTypeOf(code)}
+	if code != e.Type.Code() {
+		e.Code = code
 	}
 	return e
 }

@@ -43,6 +43,11 @@ func TestExceptionFor(t *testing.T) {
 	ae := thrift.NewApplicationException(thrift.ExceptionProtocolError, "bad args")
 	assert.Same(t, ae, thrift.ExceptionFor(fmt.Errorf("wrapped: %w", ae)), "an exception is sent as it is")
 
+	// A code given over a downstream peer's exception is the one sent.
+	wrapped := thrift.ExceptionFor(volo.NewError(volo.CodeNotFound, ae))
+	assert.Equal(t, volo.CodeNotFound, volo.CodeOf(decodeException(t, wrapped)))
+	assert.Equal(t, ae.Error(), wrapped.Message)
+
 	plain := thrift.ExceptionFor(errors.New("disk full"))
 	assert.Equal(t, thrift.ExceptionInternalError, plain.Type, "what Apache servers send for a handler's error")
 	assert.Equal(t, "disk full", plain.Message)

@@ -118,11 +118,13 @@ func (p *Bonk) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Bonk) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Bonk{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -205,11 +207,13 @@ func (p *Bools) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Bools) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Bools{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -295,11 +299,13 @@ func (p *Xtruct) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Xtruct) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Xtruct{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -401,11 +407,13 @@ func (p *Xtruct2) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Xtruct2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Xtruct2{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -500,11 +508,13 @@ func (p *Xtruct3) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Xtruct3) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Xtruct3{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -611,11 +621,13 @@ func (p *Insanity) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Insanity) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Insanity{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -804,13 +816,15 @@ func (p *CrazyNesting) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 // It fails with an error matching thrift.ErrRequired when a required field
 // is missing.
 func (p *CrazyNesting) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = CrazyNesting{}
 	var hasListField bool
 	for {
 		t, id, err := d.ReadFieldBegin()
@@ -1094,11 +1108,13 @@ func (p *SomeUnion) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *SomeUnion) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = SomeUnion{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1230,11 +1246,13 @@ func (p *Xception) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Xception) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Xception{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1323,11 +1341,13 @@ func (p *Xception2) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Xception2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Xception2{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1407,11 +1427,13 @@ func (p *EmptyStruct) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *EmptyStruct) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = EmptyStruct{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1477,11 +1499,13 @@ func (p *OneField) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *OneField) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = OneField{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2623,11 +2647,13 @@ func (p *ThriftTestTestVoidArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestVoidArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestVoidArgs{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2687,11 +2713,13 @@ func (p *ThriftTestTestVoidResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestVoidResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestVoidResult{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2759,11 +2787,13 @@ func (p *ThriftTestTestStringArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestStringArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestStringArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2839,11 +2869,13 @@ func (p *ThriftTestTestStringResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestStringResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestStringResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2924,11 +2956,13 @@ func (p *ThriftTestTestBoolArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestBoolArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestBoolArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3004,11 +3038,13 @@ func (p *ThriftTestTestBoolResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestBoolResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestBoolResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3087,11 +3123,13 @@ func (p *ThriftTestTestByteArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestByteArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestByteArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3167,11 +3205,13 @@ func (p *ThriftTestTestByteResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestByteResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestByteResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3250,11 +3290,13 @@ func (p *ThriftTestTestI32Args) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestI32Args) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestI32Args{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3330,11 +3372,13 @@ func (p *ThriftTestTestI32Result) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestI32Result) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestI32Result{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3413,11 +3457,13 @@ func (p *ThriftTestTestI64Args) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestI64Args) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestI64Args{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3493,11 +3539,13 @@ func (p *ThriftTestTestI64Result) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestI64Result) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestI64Result{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3576,11 +3624,13 @@ func (p *ThriftTestTestDoubleArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestDoubleArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestDoubleArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3656,11 +3706,13 @@ func (p *ThriftTestTestDoubleResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestDoubleResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestDoubleResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3741,11 +3793,13 @@ func (p *ThriftTestTestBinaryArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestBinaryArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestBinaryArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3821,11 +3875,13 @@ func (p *ThriftTestTestBinaryResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestBinaryResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestBinaryResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3905,11 +3961,13 @@ func (p *ThriftTestTestUuidArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestUuidArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestUuidArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3986,11 +4044,13 @@ func (p *ThriftTestTestUuidResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestUuidResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestUuidResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4074,11 +4134,13 @@ func (p *ThriftTestTestStructArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestStructArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestStructArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4157,11 +4219,13 @@ func (p *ThriftTestTestStructResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestStructResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestStructResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4247,11 +4311,13 @@ func (p *ThriftTestTestNestArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestNestArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestNestArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4330,11 +4396,13 @@ func (p *ThriftTestTestNestResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestNestResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestNestResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4418,11 +4486,13 @@ func (p *ThriftTestTestMapArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestMapArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestMapArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4524,11 +4594,13 @@ func (p *ThriftTestTestMapResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestMapResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestMapResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4636,11 +4708,13 @@ func (p *ThriftTestTestStringMapArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestStringMapArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestStringMapArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4749,11 +4823,13 @@ func (p *ThriftTestTestStringMapResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestStringMapResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestStringMapResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4859,11 +4935,13 @@ func (p *ThriftTestTestSetArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestSetArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestSetArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4958,11 +5036,13 @@ func (p *ThriftTestTestSetResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestSetResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestSetResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5058,11 +5138,13 @@ func (p *ThriftTestTestListArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestListArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestListArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5157,11 +5239,13 @@ func (p *ThriftTestTestListResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestListResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestListResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5253,11 +5337,13 @@ func (p *ThriftTestTestEnumArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestEnumArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestEnumArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5335,11 +5421,13 @@ func (p *ThriftTestTestEnumResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestEnumResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestEnumResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5420,11 +5508,13 @@ func (p *ThriftTestTestTypedefArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestTypedefArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestTypedefArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5500,11 +5590,13 @@ func (p *ThriftTestTestTypedefResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestTypedefResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestTypedefResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5585,11 +5677,13 @@ func (p *ThriftTestTestMapMapArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestMapMapArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestMapMapArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5679,11 +5773,13 @@ func (p *ThriftTestTestMapMapResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestMapMapResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestMapMapResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5809,11 +5905,13 @@ func (p *ThriftTestTestInsanityArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestInsanityArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestInsanityArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5911,11 +6009,13 @@ func (p *ThriftTestTestInsanityResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestInsanityResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestInsanityResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6065,11 +6165,13 @@ func (p *ThriftTestTestMultiArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestMultiArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestMultiArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6204,11 +6306,13 @@ func (p *ThriftTestTestMultiResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestMultiResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestMultiResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6287,11 +6391,13 @@ func (p *ThriftTestTestExceptionArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestExceptionArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestExceptionArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6370,11 +6476,13 @@ func (p *ThriftTestTestExceptionResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestExceptionResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestExceptionResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6463,11 +6571,13 @@ func (p *ThriftTestTestMultiExceptionArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestMultiExceptionArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestMultiExceptionArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6571,11 +6681,13 @@ func (p *ThriftTestTestMultiExceptionResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestMultiExceptionResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestMultiExceptionResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6682,11 +6794,13 @@ func (p *ThriftTestTestOnewayArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ThriftTestTestOnewayArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ThriftTestTestOnewayArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6836,11 +6950,13 @@ func (p *SecondServiceSecondtestStringArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *SecondServiceSecondtestStringArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = SecondServiceSecondtestStringArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6920,11 +7036,13 @@ func (p *SecondServiceSecondtestStringResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *SecondServiceSecondtestStringResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = SecondServiceSecondtestStringResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7012,11 +7130,13 @@ func (p *VersioningTestV1) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *VersioningTestV1) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = VersioningTestV1{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7152,11 +7272,13 @@ func (p *VersioningTestV2) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *VersioningTestV2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = VersioningTestV2{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7364,11 +7486,13 @@ func (p *ListTypeVersioningV1) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ListTypeVersioningV1) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ListTypeVersioningV1{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7472,11 +7596,13 @@ func (p *ListTypeVersioningV2) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ListTypeVersioningV2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ListTypeVersioningV2{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7579,11 +7705,13 @@ func (p *GuessProtocolStruct) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *GuessProtocolStruct) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = GuessProtocolStruct{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7743,11 +7871,13 @@ func (p *LargeDeltas) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *LargeDeltas) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = LargeDeltas{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7934,11 +8064,13 @@ func (p *NestedListsI32x2) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *NestedListsI32x2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = NestedListsI32x2{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8056,11 +8188,13 @@ func (p *NestedListsI32x3) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *NestedListsI32x3) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = NestedListsI32x3{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8230,11 +8364,13 @@ func (p *NestedMixedx2) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *NestedMixedx2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = NestedMixedx2{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8443,11 +8579,13 @@ func (p *ListBonks) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ListBonks) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ListBonks{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8555,11 +8693,13 @@ func (p *NestedListsBonk) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *NestedListsBonk) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = NestedListsBonk{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8690,10 +8830,15 @@ func (p *BoolTest) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *BoolTest) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
+	}
+	*p = BoolTest{
+		B: thrift.Ptr[bool](true),
+		S: thrift.Ptr[string]("true"),
 	}
 	for {
 		t, id, err := d.ReadFieldBegin()
@@ -8775,13 +8920,15 @@ func (p *StructA) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 // It fails with an error matching thrift.ErrRequired when a required field
 // is missing.
 func (p *StructA) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StructA{}
 	var hasS bool
 	for {
 		t, id, err := d.ReadFieldBegin()
@@ -8873,13 +9020,15 @@ func (p *StructB) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 // It fails with an error matching thrift.ErrRequired when a required field
 // is missing.
 func (p *StructB) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StructB{}
 	var hasAb bool
 	for {
 		t, id, err := d.ReadFieldBegin()
@@ -8981,10 +9130,14 @@ func (p *OptionalSetDefaultTest) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *OptionalSetDefaultTest) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
+	}
+	*p = OptionalSetDefaultTest{
+		WithDefault: []string{"test"},
 	}
 	for {
 		t, id, err := d.ReadFieldBegin()
@@ -9103,10 +9256,15 @@ func (p *OptionalBinary) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *OptionalBinary) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
+	}
+	*p = OptionalBinary{
+		BinSet: [][]byte{},
+		BinMap: map[string]int32{},
 	}
 	for {
 		t, id, err := d.ReadFieldBegin()

@@ -40,11 +40,13 @@ func (p *EchoError) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *EchoError) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = EchoError{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -188,11 +190,13 @@ func (p *EchoEchoArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *EchoEchoArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = EchoEchoArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -267,11 +271,13 @@ func (p *EchoEchoResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *EchoEchoResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = EchoEchoResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -451,11 +457,13 @@ func (p *ShoutShoutArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ShoutShoutArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ShoutShoutArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -538,11 +546,13 @@ func (p *ShoutShoutResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ShoutShoutResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ShoutShoutResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -632,11 +642,13 @@ func (p *ShoutNotifyArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *ShoutNotifyArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = ShoutNotifyArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {

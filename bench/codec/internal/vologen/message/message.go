@@ -33,11 +33,13 @@ func (p *Message) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Message) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Message{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {

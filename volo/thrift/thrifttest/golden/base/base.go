@@ -114,13 +114,15 @@ func (p *Point) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 // It fails with an error matching thrift.ErrRequired when a required field
 // is missing.
 func (p *Point) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Point{}
 	var hasX bool
 	var hasY bool
 	for {
@@ -214,11 +216,13 @@ func (p *NotFound) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *NotFound) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = NotFound{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -400,11 +404,13 @@ func (p *BasePingArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *BasePingArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = BasePingArgs{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -462,11 +468,13 @@ func (p *BasePingResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *BasePingResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = BasePingResult{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -529,11 +537,13 @@ func (p *BaseWhoamiArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *BaseWhoamiArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = BaseWhoamiArgs{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -599,11 +609,13 @@ func (p *BaseWhoamiResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *BaseWhoamiResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = BaseWhoamiResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {

@@ -306,12 +306,19 @@ func (p *Kinds) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 // It fails with an error matching thrift.ErrRequired when a required field
 // is missing.
 func (p *Kinds) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
+	}
+	*p = Kinds{
+		WithDefault:   42,
+		OptDefault:    thrift.Ptr[string]("x"),
+		StatusDefault: base.Status_ACTIVE,
+		Reals:         []float64{1.5, 2},
 	}
 	var hasReqStr bool
 	var hasReqPoint bool
@@ -949,11 +956,13 @@ func (p *Shape) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Shape) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Shape{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1051,11 +1060,13 @@ func (p *Node) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Node) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Node{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1155,11 +1166,13 @@ func (p *Invalid) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Invalid) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = Invalid{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1585,11 +1598,13 @@ func (p *StoreGetArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreGetArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreGetArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1680,11 +1695,13 @@ func (p *StoreGetResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreGetResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreGetResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1793,11 +1810,13 @@ func (p *StorePutArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StorePutArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StorePutArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1881,11 +1900,13 @@ func (p *StorePutResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StorePutResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StorePutResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1968,11 +1989,13 @@ func (p *StoreAllArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreAllArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreAllArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2061,11 +2084,13 @@ func (p *StoreAllResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreAllResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreAllResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2155,11 +2180,13 @@ func (p *StorePointsArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StorePointsArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StorePointsArgs{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2235,11 +2262,13 @@ func (p *StorePointsResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StorePointsResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StorePointsResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2337,11 +2366,13 @@ func (p *StoreTouchArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreTouchArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreTouchArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2416,11 +2447,13 @@ func (p *StoreShapeArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreShapeArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreShapeArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2498,11 +2531,13 @@ func (p *StoreShapeResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreShapeResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreShapeResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2579,11 +2614,13 @@ func (p *StoreBlobArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreBlobArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreBlobArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2658,11 +2695,13 @@ func (p *StoreBlobResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreBlobResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreBlobResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2738,11 +2777,13 @@ func (p *StoreStatusArgs) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreStatusArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreStatusArgs{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2819,11 +2860,13 @@ func (p *StoreStatusResult) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *StoreStatusResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
+	*p = StoreStatusResult{}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {

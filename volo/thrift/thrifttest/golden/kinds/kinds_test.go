@@ -322,3 +322,23 @@ func TestStore(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, base.Status_SUSPENDED, st)
 }
+
+// A value decoded into again holds only what the second encoding says,
+// as a retried call's result must.
+func TestDecodeIntoAReusedValue(t *testing.T) {
+	res := kinds.NewStoreGetResult()
+	require.NoError(t, thrift.NewDecoder(encode(t, &kinds.StoreGetResult{Nf: &base.NotFound{What: "k"}})).Decode(res))
+	require.Error(t, res.Exception())
+	require.NoError(t, thrift.NewDecoder(encode(t, &kinds.StoreGetResult{Success: full()})).Decode(res))
+	assert.NoError(t, res.Exception(), "the first decode's exception is gone")
+	assert.Equal(t, full(), res.Success)
+
+	k := full()
+	var b []byte
+	b = thrift.AppendFieldBegin(b, thrift.TypeString, 25)
+	b = thrift.AppendFieldStop(thrift.AppendString(b, "r"))
+	b = append(b[:len(b)-1], thrift.AppendFieldStop((&base.Point{}).AppendThrift(thrift.AppendFieldBegin(nil, thrift.TypeStruct, 26)))...)
+	require.NoError(t, thrift.NewDecoder(b).Decode(k))
+	assert.Equal(t, int32(42), k.WithDefault, "defaults come back")
+	assert.Nil(t, k.Ints)
+}

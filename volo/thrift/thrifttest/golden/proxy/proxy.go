@@ -40,12 +40,15 @@ func (p *Thin) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Thin) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	p.unknownFields = p.unknownFields[:0]
+	unknown := p.unknownFields[:0]
+	*p = Thin{}
+	p.unknownFields = unknown
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -143,12 +146,15 @@ func (p *Wide) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Wide) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	p.unknownFields = p.unknownFields[:0]
+	unknown := p.unknownFields[:0]
+	*p = Wide{}
+	p.unknownFields = unknown
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -259,12 +265,15 @@ func (p *Empty) AppendThrift(b []byte) []byte {
 }
 
 // DecodeThrift reads p in the binary protocol, skipping the fields it does
-// not know.
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
 func (p *Empty) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	p.unknownFields = p.unknownFields[:0]
+	unknown := p.unknownFields[:0]
+	*p = Empty{}
+	p.unknownFields = unknown
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
