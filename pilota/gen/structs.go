@@ -301,12 +301,22 @@ func (w *writer) decodeThrift(s *structSpec) {
 	w.p("if err := d.ReadStructBegin(); err != nil {")
 	w.p("return err")
 	w.p("}")
-	if w.g.cfg.keepUnknown {
-		w.p("unknown := p.unknownFields[:0]")
-		w.p("*p = %s", w.literal(s))
-		w.p("p.unknownFields = unknown")
-	} else {
-		w.p("*p = %s", w.literal(s))
+	// A value decoded into again starts from the defaults; a fresh one,
+	// which holds them already, is not written to at all.
+	if cond := w.changed(s); cond != "false" {
+		if cond != "true" {
+			w.p("if %s {", cond)
+		}
+		if w.g.cfg.keepUnknown {
+			w.p("unknown := p.unknownFields[:0]")
+			w.p("*p = %s", w.literal(s))
+			w.p("p.unknownFields = unknown")
+		} else {
+			w.p("*p = %s", w.literal(s))
+		}
+		if cond != "true" {
+			w.p("}")
+		}
 	}
 	for _, gf := range s.fields {
 		if gf.required {
@@ -364,6 +374,56 @@ func (w *writer) decodeThrift(s *structSpec) {
 	w.p("return nil")
 	w.p("}")
 	w.p("")
+}
+
+// changed returns a condition that holds when p differs from what
+// New<Name> returns: "true" when that cannot be told cheaply (a default
+// of a container or binary field), "false" for a struct without fields.
+func (w *writer) changed(s *structSpec) string {
+	var conds []string
+	for _, gf := range s.fields {
+		x := "p." + gf.name
+		if gf.f.Default != nil {
+			switch {
+			case nilable(gf.f.Type):
+				return "true"
+			case kindOf(gf.f.Type) == kUUID && gf.optional:
+				conds = append(conds, x+" == nil || *"+x+" != "+w.constExpr(gf.f.Type, gf.f.Default))
+			case kindOf(gf.f.Type) == kUUID:
+				conds = append(conds, x+" != "+w.constExpr(gf.f.Type, gf.f.Default))
+			case gf.optional:
+				conds = append(conds, x+" == nil || *"+x+" != "+w.constExpr(gf.f.Type, gf.f.Default))
+			case kindOf(gf.f.Type) == kBool:
+				if w.constExpr(gf.f.Type, gf.f.Default) == "true" {
+					conds = append(conds, "!"+x)
+				} else {
+					conds = append(conds, x)
+				}
+			default:
+				conds = append(conds, x+" != "+w.constExpr(gf.f.Type, gf.f.Default))
+			}
+			continue
+		}
+		switch {
+		case gf.optional || nilable(gf.f.Type):
+			conds = append(conds, x+" != nil")
+		case kindOf(gf.f.Type) == kBool:
+			conds = append(conds, x)
+		case kindOf(gf.f.Type) == kString || kindOf(gf.f.Type) == kSenum:
+			conds = append(conds, x+` != ""`)
+		case kindOf(gf.f.Type) == kUUID:
+			conds = append(conds, x+" != ("+w.goType(gf.f.Type)+"{})")
+		default:
+			conds = append(conds, x+" != 0")
+		}
+	}
+	if w.g.cfg.keepUnknown {
+		conds = append(conds, "len(p.unknownFields) != 0")
+	}
+	if len(conds) == 0 {
+		return "false"
+	}
+	return strings.Join(conds, " || ")
 }
 
 func hasRequired(s *structSpec) bool {

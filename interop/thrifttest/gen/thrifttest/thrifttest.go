@@ -124,7 +124,9 @@ func (p *Bonk) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Bonk{}
+	if p.Message != "" || p.Type != 0 {
+		*p = Bonk{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -213,7 +215,9 @@ func (p *Bools) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Bools{}
+	if p.ImTrue || p.ImFalse {
+		*p = Bools{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -305,7 +309,9 @@ func (p *Xtruct) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Xtruct{}
+	if p.StringThing != "" || p.ByteThing != 0 || p.I32Thing != 0 || p.I64Thing != 0 {
+		*p = Xtruct{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -413,7 +419,9 @@ func (p *Xtruct2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Xtruct2{}
+	if p.ByteThing != 0 || p.StructThing != nil || p.I32Thing != 0 {
+		*p = Xtruct2{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -514,7 +522,9 @@ func (p *Xtruct3) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Xtruct3{}
+	if p.StringThing != "" || p.Changed != 0 || p.I32Thing != 0 || p.I64Thing != 0 {
+		*p = Xtruct3{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -627,7 +637,9 @@ func (p *Insanity) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Insanity{}
+	if p.UserMap != nil || p.Xtructs != nil {
+		*p = Insanity{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -824,7 +836,9 @@ func (p *CrazyNesting) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = CrazyNesting{}
+	if p.StringField != "" || p.SetField != nil || p.ListField != nil || p.BinaryField != nil || p.UuidField != (thrift.UUID{}) {
+		*p = CrazyNesting{}
+	}
 	var hasListField bool
 	for {
 		t, id, err := d.ReadFieldBegin()
@@ -1114,7 +1128,9 @@ func (p *SomeUnion) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = SomeUnion{}
+	if p.MapThing != nil || p.StringThing != nil || p.I32Thing != nil || p.XtructThing != nil || p.InsanityThing != nil {
+		*p = SomeUnion{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1252,7 +1268,9 @@ func (p *Xception) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Xception{}
+	if p.ErrorCode != 0 || p.Message != "" {
+		*p = Xception{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1347,7 +1365,9 @@ func (p *Xception2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Xception2{}
+	if p.ErrorCode != 0 || p.StructThing != nil {
+		*p = Xception2{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1433,7 +1453,6 @@ func (p *EmptyStruct) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = EmptyStruct{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1505,7 +1524,9 @@ func (p *OneField) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = OneField{}
+	if p.Field != nil {
+		*p = OneField{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2653,7 +2674,6 @@ func (p *ThriftTestTestVoidArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestVoidArgs{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2719,7 +2739,6 @@ func (p *ThriftTestTestVoidResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestVoidResult{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2793,7 +2812,9 @@ func (p *ThriftTestTestStringArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestStringArgs{}
+	if p.Thing != "" {
+		*p = ThriftTestTestStringArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2875,7 +2896,9 @@ func (p *ThriftTestTestStringResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestStringResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestStringResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2962,7 +2985,9 @@ func (p *ThriftTestTestBoolArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestBoolArgs{}
+	if p.Thing {
+		*p = ThriftTestTestBoolArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3044,7 +3069,9 @@ func (p *ThriftTestTestBoolResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestBoolResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestBoolResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3129,7 +3156,9 @@ func (p *ThriftTestTestByteArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestByteArgs{}
+	if p.Thing != 0 {
+		*p = ThriftTestTestByteArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3211,7 +3240,9 @@ func (p *ThriftTestTestByteResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestByteResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestByteResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3296,7 +3327,9 @@ func (p *ThriftTestTestI32Args) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestI32Args{}
+	if p.Thing != 0 {
+		*p = ThriftTestTestI32Args{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3378,7 +3411,9 @@ func (p *ThriftTestTestI32Result) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestI32Result{}
+	if p.Success != nil {
+		*p = ThriftTestTestI32Result{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3463,7 +3498,9 @@ func (p *ThriftTestTestI64Args) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestI64Args{}
+	if p.Thing != 0 {
+		*p = ThriftTestTestI64Args{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3545,7 +3582,9 @@ func (p *ThriftTestTestI64Result) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestI64Result{}
+	if p.Success != nil {
+		*p = ThriftTestTestI64Result{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3630,7 +3669,9 @@ func (p *ThriftTestTestDoubleArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestDoubleArgs{}
+	if p.Thing != 0 {
+		*p = ThriftTestTestDoubleArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3712,7 +3753,9 @@ func (p *ThriftTestTestDoubleResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestDoubleResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestDoubleResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3799,7 +3842,9 @@ func (p *ThriftTestTestBinaryArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestBinaryArgs{}
+	if p.Thing != nil {
+		*p = ThriftTestTestBinaryArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3881,7 +3926,9 @@ func (p *ThriftTestTestBinaryResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestBinaryResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestBinaryResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -3967,7 +4014,9 @@ func (p *ThriftTestTestUuidArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestUuidArgs{}
+	if p.Thing != (thrift.UUID{}) {
+		*p = ThriftTestTestUuidArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4050,7 +4099,9 @@ func (p *ThriftTestTestUuidResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestUuidResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestUuidResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4140,7 +4191,9 @@ func (p *ThriftTestTestStructArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestStructArgs{}
+	if p.Thing != nil {
+		*p = ThriftTestTestStructArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4225,7 +4278,9 @@ func (p *ThriftTestTestStructResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestStructResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestStructResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4317,7 +4372,9 @@ func (p *ThriftTestTestNestArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestNestArgs{}
+	if p.Thing != nil {
+		*p = ThriftTestTestNestArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4402,7 +4459,9 @@ func (p *ThriftTestTestNestResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestNestResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestNestResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4492,7 +4551,9 @@ func (p *ThriftTestTestMapArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestMapArgs{}
+	if p.Thing != nil {
+		*p = ThriftTestTestMapArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4600,7 +4661,9 @@ func (p *ThriftTestTestMapResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestMapResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestMapResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4714,7 +4777,9 @@ func (p *ThriftTestTestStringMapArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestStringMapArgs{}
+	if p.Thing != nil {
+		*p = ThriftTestTestStringMapArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4829,7 +4894,9 @@ func (p *ThriftTestTestStringMapResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestStringMapResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestStringMapResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -4941,7 +5008,9 @@ func (p *ThriftTestTestSetArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestSetArgs{}
+	if p.Thing != nil {
+		*p = ThriftTestTestSetArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5042,7 +5111,9 @@ func (p *ThriftTestTestSetResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestSetResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestSetResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5144,7 +5215,9 @@ func (p *ThriftTestTestListArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestListArgs{}
+	if p.Thing != nil {
+		*p = ThriftTestTestListArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5245,7 +5318,9 @@ func (p *ThriftTestTestListResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestListResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestListResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5343,7 +5418,9 @@ func (p *ThriftTestTestEnumArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestEnumArgs{}
+	if p.Thing != 0 {
+		*p = ThriftTestTestEnumArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5427,7 +5504,9 @@ func (p *ThriftTestTestEnumResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestEnumResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestEnumResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5514,7 +5593,9 @@ func (p *ThriftTestTestTypedefArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestTypedefArgs{}
+	if p.Thing != 0 {
+		*p = ThriftTestTestTypedefArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5596,7 +5677,9 @@ func (p *ThriftTestTestTypedefResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestTypedefResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestTypedefResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5683,7 +5766,9 @@ func (p *ThriftTestTestMapMapArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestMapMapArgs{}
+	if p.Hello != 0 {
+		*p = ThriftTestTestMapMapArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5779,7 +5864,9 @@ func (p *ThriftTestTestMapMapResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestMapMapResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestMapMapResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -5911,7 +5998,9 @@ func (p *ThriftTestTestInsanityArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestInsanityArgs{}
+	if p.Argument != nil {
+		*p = ThriftTestTestInsanityArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6015,7 +6104,9 @@ func (p *ThriftTestTestInsanityResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestInsanityResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestInsanityResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6171,7 +6262,9 @@ func (p *ThriftTestTestMultiArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestMultiArgs{}
+	if p.Arg0 != 0 || p.Arg1 != 0 || p.Arg2 != 0 || p.Arg3 != nil || p.Arg4 != 0 || p.Arg5 != 0 {
+		*p = ThriftTestTestMultiArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6312,7 +6405,9 @@ func (p *ThriftTestTestMultiResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestMultiResult{}
+	if p.Success != nil {
+		*p = ThriftTestTestMultiResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6397,7 +6492,9 @@ func (p *ThriftTestTestExceptionArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestExceptionArgs{}
+	if p.Arg != "" {
+		*p = ThriftTestTestExceptionArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6482,7 +6579,9 @@ func (p *ThriftTestTestExceptionResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestExceptionResult{}
+	if p.Err1 != nil {
+		*p = ThriftTestTestExceptionResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6577,7 +6676,9 @@ func (p *ThriftTestTestMultiExceptionArgs) DecodeThrift(d *thrift.Decoder) error
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestMultiExceptionArgs{}
+	if p.Arg0 != "" || p.Arg1 != "" {
+		*p = ThriftTestTestMultiExceptionArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6687,7 +6788,9 @@ func (p *ThriftTestTestMultiExceptionResult) DecodeThrift(d *thrift.Decoder) err
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestMultiExceptionResult{}
+	if p.Success != nil || p.Err1 != nil || p.Err2 != nil {
+		*p = ThriftTestTestMultiExceptionResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6800,7 +6903,9 @@ func (p *ThriftTestTestOnewayArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ThriftTestTestOnewayArgs{}
+	if p.SecondsToSleep != 0 {
+		*p = ThriftTestTestOnewayArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -6956,7 +7061,9 @@ func (p *SecondServiceSecondtestStringArgs) DecodeThrift(d *thrift.Decoder) erro
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = SecondServiceSecondtestStringArgs{}
+	if p.Thing != "" {
+		*p = SecondServiceSecondtestStringArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7042,7 +7149,9 @@ func (p *SecondServiceSecondtestStringResult) DecodeThrift(d *thrift.Decoder) er
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = SecondServiceSecondtestStringResult{}
+	if p.Success != nil {
+		*p = SecondServiceSecondtestStringResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7136,7 +7245,9 @@ func (p *VersioningTestV1) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = VersioningTestV1{}
+	if p.BeginInBoth != 0 || p.OldString != "" || p.EndInBoth != 0 {
+		*p = VersioningTestV1{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7278,7 +7389,9 @@ func (p *VersioningTestV2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = VersioningTestV2{}
+	if p.BeginInBoth != 0 || p.Newint != 0 || p.Newbyte != 0 || p.Newshort != 0 || p.Newlong != 0 || p.Newdouble != 0 || p.Newstruct != nil || p.Newlist != nil || p.Newset != nil || p.Newmap != nil || p.Newstring != "" || p.EndInBoth != 0 {
+		*p = VersioningTestV2{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7492,7 +7605,9 @@ func (p *ListTypeVersioningV1) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ListTypeVersioningV1{}
+	if p.Myints != nil || p.Hello != "" {
+		*p = ListTypeVersioningV1{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7602,7 +7717,9 @@ func (p *ListTypeVersioningV2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ListTypeVersioningV2{}
+	if p.Strings != nil || p.Hello != "" {
+		*p = ListTypeVersioningV2{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7711,7 +7828,9 @@ func (p *GuessProtocolStruct) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = GuessProtocolStruct{}
+	if p.MapField != nil {
+		*p = GuessProtocolStruct{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -7877,7 +7996,9 @@ func (p *LargeDeltas) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = LargeDeltas{}
+	if p.B1 != nil || p.B10 != nil || p.B100 != nil || p.CheckTrue || p.B1000 != nil || p.CheckFalse || p.Vertwo2000 != nil || p.ASet2500 != nil || p.Vertwo3000 != nil || p.BigNumbers != nil {
+		*p = LargeDeltas{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8070,7 +8191,9 @@ func (p *NestedListsI32x2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = NestedListsI32x2{}
+	if p.Integerlist != nil {
+		*p = NestedListsI32x2{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8194,7 +8317,9 @@ func (p *NestedListsI32x3) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = NestedListsI32x3{}
+	if p.Integerlist != nil {
+		*p = NestedListsI32x3{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8370,7 +8495,9 @@ func (p *NestedMixedx2) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = NestedMixedx2{}
+	if p.IntSetList != nil || p.MapIntStrset != nil || p.MapIntStrsetList != nil {
+		*p = NestedMixedx2{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8585,7 +8712,9 @@ func (p *ListBonks) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ListBonks{}
+	if p.Bonk != nil {
+		*p = ListBonks{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8699,7 +8828,9 @@ func (p *NestedListsBonk) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = NestedListsBonk{}
+	if p.Bonk != nil {
+		*p = NestedListsBonk{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -8836,9 +8967,11 @@ func (p *BoolTest) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = BoolTest{
-		B: thrift.Ptr[bool](true),
-		S: thrift.Ptr[string]("true"),
+	if p.B == nil || *p.B != true || p.S == nil || *p.S != "true" {
+		*p = BoolTest{
+			B: thrift.Ptr[bool](true),
+			S: thrift.Ptr[string]("true"),
+		}
 	}
 	for {
 		t, id, err := d.ReadFieldBegin()
@@ -8928,7 +9061,9 @@ func (p *StructA) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StructA{}
+	if p.S != "" {
+		*p = StructA{}
+	}
 	var hasS bool
 	for {
 		t, id, err := d.ReadFieldBegin()
@@ -9028,7 +9163,9 @@ func (p *StructB) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StructB{}
+	if p.Aa != nil || p.Ab != nil {
+		*p = StructB{}
+	}
 	var hasAb bool
 	for {
 		t, id, err := d.ReadFieldBegin()

@@ -46,7 +46,9 @@ func (p *EchoError) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = EchoError{}
+	if p.Message != "" {
+		*p = EchoError{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -196,7 +198,9 @@ func (p *EchoEchoArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = EchoEchoArgs{}
+	if p.Msg != "" {
+		*p = EchoEchoArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -277,7 +281,9 @@ func (p *EchoEchoResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = EchoEchoResult{}
+	if p.Success != nil {
+		*p = EchoEchoResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -463,7 +469,9 @@ func (p *ShoutShoutArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ShoutShoutArgs{}
+	if p.Msg != "" {
+		*p = ShoutShoutArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -552,7 +560,9 @@ func (p *ShoutShoutResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ShoutShoutResult{}
+	if p.Success != nil || p.Err != nil {
+		*p = ShoutShoutResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -648,7 +658,9 @@ func (p *ShoutNotifyArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = ShoutNotifyArgs{}
+	if p.Msg != "" {
+		*p = ShoutNotifyArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {

@@ -61,6 +61,14 @@ struct Node {
   2: optional Node next
 }
 
+/** Defaults has defaults that a value decoded into again gets back. */
+struct Defaults {
+  1: optional string name = "n"
+  2: i32 count = 3
+  3: optional base.Status status = base.Status.DELETED
+  4: bool on = true
+}
+
 typedef list<Kinds> KindsList
 typedef base.Point Pt
 

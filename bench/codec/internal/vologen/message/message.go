@@ -39,7 +39,9 @@ func (p *Message) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Message{}
+	if p.Text != "" {
+		*p = Message{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {

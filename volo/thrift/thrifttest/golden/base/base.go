@@ -122,7 +122,9 @@ func (p *Point) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Point{}
+	if p.X != 0 || p.Y != 0 {
+		*p = Point{}
+	}
 	var hasX bool
 	var hasY bool
 	for {
@@ -222,7 +224,9 @@ func (p *NotFound) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = NotFound{}
+	if p.What != "" || p.Id != nil {
+		*p = NotFound{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -410,7 +414,6 @@ func (p *BasePingArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = BasePingArgs{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -474,7 +477,6 @@ func (p *BasePingResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = BasePingResult{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -543,7 +545,6 @@ func (p *BaseWhoamiArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = BaseWhoamiArgs{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -615,7 +616,9 @@ func (p *BaseWhoamiResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = BaseWhoamiResult{}
+	if p.Success != nil {
+		*p = BaseWhoamiResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {

@@ -962,7 +962,9 @@ func (p *Shape) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Shape{}
+	if p.Point != nil || p.Radius != nil || p.Name != nil {
+		*p = Shape{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1066,7 +1068,9 @@ func (p *Node) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Node{}
+	if p.Value != "" || p.Next != nil {
+		*p = Node{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1121,6 +1125,138 @@ func (p *Node) String() string {
 	return fmt.Sprintf("Node(%+v)", *(*plain)(p))
 }
 
+// Defaults has defaults that a value decoded into again gets back.
+type Defaults struct {
+	Name   *string      `thrift:"name,1,optional" json:"name,omitempty"`
+	Count  int32        `thrift:"count,2" json:"count"`
+	Status *base.Status `thrift:"status,3,optional" json:"status,omitempty"`
+	On     bool         `thrift:"on,4" json:"on"`
+}
+
+// NewDefaults returns a Defaults with the IDL's default values.
+func NewDefaults() *Defaults {
+	return &Defaults{
+		Name:   thrift.Ptr[string]("n"),
+		Count:  3,
+		Status: thrift.Ptr[base.Status](base.Status_DELETED),
+		On:     true,
+	}
+}
+
+// ThriftSize returns the size of p in the binary protocol.
+func (p *Defaults) ThriftSize() int {
+	n := thrift.FieldStopSize
+	if p.Name != nil {
+		n += thrift.FieldBeginSize + thrift.StringSize(*p.Name)
+	}
+	n += thrift.FieldBeginSize + thrift.I32Size
+	if p.Status != nil {
+		n += thrift.FieldBeginSize + thrift.I32Size
+	}
+	n += thrift.FieldBeginSize + thrift.BoolSize
+	return n
+}
+
+// AppendThrift appends p in the binary protocol: its fields and STOP.
+func (p *Defaults) AppendThrift(b []byte) []byte {
+	if p.Name != nil {
+		b = thrift.AppendFieldString(b, 1, *p.Name)
+	}
+	b = thrift.AppendFieldI32(b, 2, p.Count)
+	if p.Status != nil {
+		b = thrift.AppendFieldI32(b, 3, int32(*p.Status))
+	}
+	b = thrift.AppendFieldBool(b, 4, p.On)
+	return thrift.AppendFieldStop(b)
+}
+
+// DecodeThrift reads p in the binary protocol, skipping the fields it does
+// not know. It sets p to the IDL's defaults first, so that a value can be
+// decoded into again.
+func (p *Defaults) DecodeThrift(d *thrift.Decoder) error {
+	if err := d.ReadStructBegin(); err != nil {
+		return err
+	}
+	if p.Name == nil || *p.Name != "n" || p.Count != 3 || p.Status == nil || *p.Status != base.Status_DELETED || !p.On {
+		*p = Defaults{
+			Name:   thrift.Ptr[string]("n"),
+			Count:  3,
+			Status: thrift.Ptr[base.Status](base.Status_DELETED),
+			On:     true,
+		}
+	}
+	for {
+		t, id, err := d.ReadFieldBegin()
+		if err != nil {
+			return err
+		}
+		if t == thrift.TypeStop {
+			break
+		}
+		switch id {
+		case 1:
+			if t == thrift.TypeString {
+				var v string
+				if v, err = d.ReadString(); err != nil {
+					return err
+				}
+				p.Name = &v
+				continue
+			}
+		case 2:
+			if t == thrift.TypeI32 {
+				if p.Count, err = d.ReadI32(); err != nil {
+					return err
+				}
+				continue
+			}
+		case 3:
+			if t == thrift.TypeI32 {
+				var v base.Status
+				if x, err := d.ReadI32(); err != nil {
+					return err
+				} else {
+					v = base.Status(x)
+				}
+				p.Status = &v
+				continue
+			}
+		case 4:
+			if t == thrift.TypeBool {
+				if p.On, err = d.ReadBool(); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if err := d.Skip(t); err != nil {
+			return err
+		}
+	}
+	d.ReadStructEnd()
+	return nil
+}
+
+// BLength returns ThriftSize: with FastWrite and FastRead it gives p the
+// method set of cloudwego/gopkg's FastCodec.
+func (p *Defaults) BLength() int { return p.ThriftSize() }
+
+// FastWrite writes p into buf, which holds at least BLength bytes, and
+// returns the number of bytes written.
+func (p *Defaults) FastWrite(buf []byte) int { return len(p.AppendThrift(buf[:0])) }
+
+// FastRead reads p from buf and returns the number of bytes read.
+func (p *Defaults) FastRead(buf []byte) (int, error) { return thrift.FastRead(buf, p) }
+
+// String returns p's fields, for logs.
+func (p *Defaults) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	type plain Defaults
+	return fmt.Sprintf("Defaults(%+v)", *(*plain)(p))
+}
+
 // KindsList is typedef KindsList of kinds.thrift: list<Kinds>.
 type KindsList = []*Kinds
 
@@ -1172,7 +1308,9 @@ func (p *Invalid) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = Invalid{}
+	if p.Reason != "" || p.Code != 0 || p.Error_ != "" {
+		*p = Invalid{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1604,7 +1742,9 @@ func (p *StoreGetArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreGetArgs{}
+	if p.Id != 0 {
+		*p = StoreGetArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1701,7 +1841,9 @@ func (p *StoreGetResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreGetResult{}
+	if p.Success != nil || p.Nf != nil || p.Bad != nil {
+		*p = StoreGetResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1816,7 +1958,9 @@ func (p *StorePutArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StorePutArgs{}
+	if p.K != nil || p.Overwrite {
+		*p = StorePutArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1906,7 +2050,9 @@ func (p *StorePutResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StorePutResult{}
+	if p.Bad != nil {
+		*p = StorePutResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -1995,7 +2141,9 @@ func (p *StoreAllArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreAllArgs{}
+	if p.Limit != 0 || p.Range != "" {
+		*p = StoreAllArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2090,7 +2238,9 @@ func (p *StoreAllResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreAllResult{}
+	if p.Success != nil {
+		*p = StoreAllResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2186,7 +2336,6 @@ func (p *StorePointsArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StorePointsArgs{}
 	for {
 		t, _, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2268,7 +2417,9 @@ func (p *StorePointsResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StorePointsResult{}
+	if p.Success != nil {
+		*p = StorePointsResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2372,7 +2523,9 @@ func (p *StoreTouchArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreTouchArgs{}
+	if p.Id != 0 {
+		*p = StoreTouchArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2453,7 +2606,9 @@ func (p *StoreShapeArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreShapeArgs{}
+	if p.S != nil {
+		*p = StoreShapeArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2537,7 +2692,9 @@ func (p *StoreShapeResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreShapeResult{}
+	if p.Success != nil {
+		*p = StoreShapeResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2620,7 +2777,9 @@ func (p *StoreBlobArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreBlobArgs{}
+	if p.B != nil {
+		*p = StoreBlobArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2701,7 +2860,9 @@ func (p *StoreBlobResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreBlobResult{}
+	if p.Success != nil {
+		*p = StoreBlobResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2783,7 +2944,9 @@ func (p *StoreStatusArgs) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreStatusArgs{}
+	if p.S != 0 {
+		*p = StoreStatusArgs{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -2866,7 +3029,9 @@ func (p *StoreStatusResult) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	*p = StoreStatusResult{}
+	if p.Success != nil {
+		*p = StoreStatusResult{}
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {

@@ -342,3 +342,16 @@ func TestDecodeIntoAReusedValue(t *testing.T) {
 	assert.Equal(t, int32(42), k.WithDefault, "defaults come back")
 	assert.Nil(t, k.Ints)
 }
+
+// Defaults come back in a value decoded into again, held by pointer or not.
+func TestDefaultsComeBack(t *testing.T) {
+	d := kinds.NewDefaults()
+	d.Name, d.Count, d.Status, d.On = thrift.Ptr("changed"), 9, nil, false
+	require.NoError(t, thrift.NewDecoder([]byte{0}).Decode(d))
+	assert.Equal(t, kinds.NewDefaults(), d)
+
+	fresh := kinds.NewDefaults()
+	name := fresh.Name
+	require.NoError(t, thrift.NewDecoder([]byte{0}).Decode(fresh))
+	assert.Same(t, name, fresh.Name, "a value that holds its defaults is not written to")
+}

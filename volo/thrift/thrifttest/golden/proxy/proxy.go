@@ -46,9 +46,11 @@ func (p *Thin) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	unknown := p.unknownFields[:0]
-	*p = Thin{}
-	p.unknownFields = unknown
+	if p.Name != "" || len(p.unknownFields) != 0 {
+		unknown := p.unknownFields[:0]
+		*p = Thin{}
+		p.unknownFields = unknown
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -152,9 +154,11 @@ func (p *Wide) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	unknown := p.unknownFields[:0]
-	*p = Wide{}
-	p.unknownFields = unknown
+	if p.Name != "" || p.Extra != 0 || p.More != nil || p.Nested != nil || len(p.unknownFields) != 0 {
+		unknown := p.unknownFields[:0]
+		*p = Wide{}
+		p.unknownFields = unknown
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
@@ -271,9 +275,11 @@ func (p *Empty) DecodeThrift(d *thrift.Decoder) error {
 	if err := d.ReadStructBegin(); err != nil {
 		return err
 	}
-	unknown := p.unknownFields[:0]
-	*p = Empty{}
-	p.unknownFields = unknown
+	if len(p.unknownFields) != 0 {
+		unknown := p.unknownFields[:0]
+		*p = Empty{}
+		p.unknownFields = unknown
+	}
 	for {
 		t, id, err := d.ReadFieldBegin()
 		if err != nil {
