@@ -161,6 +161,17 @@ func TestApplicationExceptionWithApache(t *testing.T) {
 		assert.Equal(t, int32(athrift.INTERNAL_ERROR), tae.TypeId())
 		assert.Equal(t, "slow down", tae.Error())
 
+		// So is the not_run flag volo adds as field 4 to a shutdown's refusal.
+		notRun := &thrift.ApplicationException{Message: "not run", Type: thrift.ExceptionInternalError, Code: volo.CodeUnavailable, NotRun: true}
+		b, err = frame.AppendMessage(nil, f, nil, echo.EchoEchoMethod.Name, thrift.MessageException, 8, notRun)
+		require.NoError(t, err)
+		typ, seq, _, err = newApache(f == frame.Framed, b).readEchoResult(t)
+		assert.Equal(t, athrift.EXCEPTION, typ)
+		assert.Equal(t, int32(8), seq)
+		require.ErrorAs(t, err, &tae)
+		assert.Equal(t, int32(athrift.INTERNAL_ERROR), tae.TypeId())
+		assert.Equal(t, "not run", tae.Error())
+
 		// Apache server -> volo client.
 		s := newApache(f == frame.Framed, nil)
 		require.NoError(t, s.proto.WriteMessageBegin(ctx, echo.EchoEchoMethod.Name, athrift.EXCEPTION, 6))

@@ -184,6 +184,16 @@ func TestApplicationExceptionWithGopkg(t *testing.T) {
 	assert.Equal(t, int32(gthrift.INTERNAL_ERROR), theirs.TypeID())
 	assert.Equal(t, "slow down", theirs.Msg())
 
+	// So is the not_run flag volo adds as field 4 to a shutdown's refusal.
+	notRun := &thrift.ApplicationException{Message: "not run", Type: thrift.ExceptionInternalError, Code: volo.CodeUnavailable, NotRun: true}
+	b = notRun.AppendThrift(make([]byte, 0, notRun.ThriftSize()))
+	theirs = gthrift.NewApplicationException(0, "")
+	n, err = theirs.FastRead(b)
+	require.NoError(t, err)
+	assert.Equal(t, len(b), n)
+	assert.Equal(t, int32(gthrift.INTERNAL_ERROR), theirs.TypeID())
+	assert.Equal(t, "not run", theirs.Msg())
+
 	theirs = gthrift.NewApplicationException(gthrift.INTERNAL_ERROR, "handler panicked")
 	b = make([]byte, theirs.BLength())
 	theirs.FastWrite(b)

@@ -82,7 +82,9 @@ func ExceptionTypeOf(c volo.Code) ExceptionType {
 // `struct TApplicationException { 1: string message, 2: i32 type }`, and
 // volo adds `3: i32 code` when the failure's [volo.Code] says more than
 // the type can: other peers skip the field, as Thrift skips every field it
-// does not know.
+// does not know. volo also adds `4: bool not_run` to the refusals of a
+// server that did not start the call (it was shutting down), so that a
+// caller may send the call again elsewhere.
 type ApplicationException struct {
 	Message string
 	Type    ExceptionType
@@ -90,6 +92,11 @@ type ApplicationException struct {
 	// exception from a peer that sent none has zero here, and
 	// [ApplicationException.RPCCode] falls back to the type's code.
 	Code volo.Code
+	// NotRun says the server did not run the call: it refused the request
+	// before any handler saw it. Sent as field 4 when true, and only by
+	// the server that refused: [ExceptionFor] drops it, since a handler
+	// that passes on a downstream peer's refusal did run.
+	NotRun bool
 }
 
 // NewApplicationException returns an exception of type t with message msg.
@@ -102,13 +109,19 @@ func NewApplicationException(t ExceptionType, msg string) *ApplicationException 
 // err's chain that has a code (so that a handler passes on what a
 // downstream peer said); else one whose code is volo.CodeOf(err), whose
 // type carries that code ([ExceptionTypeOf]), and whose message is err's
-// (a *volo.Error's own message, without the code).
+// (a *volo.Error's own message, without the code). The exception returned
+// never says NotRun: the handler whose error it is did run.
 func ExceptionFor(err error) *ApplicationException {
 	// An *ApplicationException has a code too, so it is found here when
 	// nothing before it in the chain has one.
 	var c interface{ RPCCode() string }
 	if errors.As(err, &c) {
 		if ae, ok := c.(*ApplicationException); ok {
+			if ae.NotRun {
+				cp := *ae
+				cp.NotRun = false
+				return &cp
+			}
 			return ae
 		}
 	}
@@ -149,11 +162,16 @@ func (e *ApplicationException) ThriftSize() int {
 	if e.Code != volo.CodeOK {
 		n += FieldBeginSize + I32Size
 	}
+	if e.NotRun {
+		n += FieldBeginSize + BoolSize
+	}
 	return n
 }
 
-// AppendThrift appends message and type, as every peer writes them, and
-// the code when there is one.
+// AppendThrift appends message and type, as every peer writes them, the
+// code when there is one, and not_run when it is true. Both are fixed-size
+// fields: gopkg v0.1.4 skips unknown fields of an exception from the wrong
+// offset, which only the size of a fixed-size type survives.
 func (e *ApplicationException) AppendThrift(b []byte) []byte {
 	b = AppendFieldBegin(b, TypeString, 1)
 	b = AppendString(b, e.Message)
@@ -162,6 +180,10 @@ func (e *ApplicationException) AppendThrift(b []byte) []byte {
 	if e.Code != volo.CodeOK {
 		b = AppendFieldBegin(b, TypeI32, 3)
 		b = AppendI32(b, int32(e.Code))
+	}
+	if e.NotRun {
+		b = AppendFieldBegin(b, TypeBool, 4)
+		b = AppendBool(b, true)
 	}
 	return AppendFieldStop(b)
 }
@@ -196,6 +218,10 @@ func (e *ApplicationException) DecodeThrift(d *Decoder) error {
 				return err
 			}
 			e.Code = volo.Code(uint32(v))
+		case id == 4 && t == TypeBool:
+			if e.NotRun, err = d.ReadBool(); err != nil {
+				return err
+			}
 		default:
 			if err := d.Skip(t); err != nil {
 				return err

@@ -76,3 +76,21 @@ func TestExceptionTypeCodes(t *testing.T) {
 		assert.Equal(t, want, volo.CodeOf(thrift.NewApplicationException(typ, "")), typ.String())
 	}
 }
+
+// A refusal that says the call did not run keeps saying it on the wire;
+// an error that wraps one, a handler's, does not.
+func TestExceptionNotRun(t *testing.T) {
+	refusal := &thrift.ApplicationException{Message: "shutting down", Type: thrift.ExceptionInternalError, Code: volo.CodeUnavailable, NotRun: true}
+	got := decodeException(t, refusal)
+	assert.Equal(t, *refusal, *got)
+	assert.Equal(t, volo.CodeUnavailable, volo.CodeOf(got))
+
+	passedOn := thrift.ExceptionFor(fmt.Errorf("calling downstream: %w", refusal))
+	assert.False(t, passedOn.NotRun, "the handler that passes it on did run")
+	assert.Equal(t, refusal.Message, passedOn.Message)
+	assert.Equal(t, volo.CodeUnavailable, passedOn.Code)
+	assert.True(t, refusal.NotRun, "the original is left alone")
+
+	plain := thrift.NewApplicationException(thrift.ExceptionInternalError, "x")
+	assert.False(t, decodeException(t, plain).NotRun)
+}
