@@ -15,7 +15,9 @@
 // expired deadline is a failure, and errors marked with [MarkBusiness] are
 // ignored. A rejected call fails at once with an error that satisfies
 // errors.Is with [ErrOpen] or [ErrTooManyRequests] (and with gobreaker's own
-// errors) and names the key.
+// errors) and names the key. It says that the call was not made
+// ([RejectedError.NotSent]), so a load balancer above a breaker per instance
+// sends the call to another instance instead of failing it.
 //
 // See the package examples for runnable code.
 package circuitbreaker

@@ -62,6 +62,15 @@ func (e *RejectedError) Unwrap() error { return e.Err }
 // without importing this package.
 func (e *RejectedError) RPCCode() string { return "unavailable" }
 
+// NotSent reports true: the breaker did not make the call, so the service
+// below never saw it. Layers above that do not import this package read it
+// by a type assertion: ext/discovery's LoadBalance retries the call on
+// another instance (and counts the rejection toward ejecting the instance,
+// as it does a failed connection), and ext/retry may retry it. So a breaker
+// per instance under a load balancer sends a rejected call elsewhere
+// instead of failing it.
+func (e *RejectedError) NotSent() bool { return true }
+
 // newRejected builds the error once per breaker, so that a rejection does
 // not allocate.
 func newRejected(key string, err error) *RejectedError {
