@@ -12,7 +12,9 @@
 //
 // Every rejection is a *[LimitedError]: errors.Is(err, [ErrLimited]) holds,
 // [RetryAfter] reads its hint, and [WithOnReject] reports it, with its key,
-// to whatever metrics the caller uses.
+// to whatever metrics the caller uses. It says that the call was not made
+// ([LimitedError.NotSent]), so a load balancer above a limit per instance
+// sends the call to another instance.
 //
 // See the package examples for runnable code.
 package ratelimit

@@ -50,6 +50,15 @@ func (e *LimitedError) Is(target error) bool { return target == ErrLimited }
 // RESOURCE_EXHAUSTED) reports it without importing this package.
 func (e *LimitedError) RPCCode() string { return "resource_exhausted" }
 
+// NotSent reports true: the limiter did not make the call, so the service
+// below never saw it. Layers above that do not import this package read it
+// by a type assertion. ext/discovery's LoadBalance retries the call on
+// another instance when the limiter sits under it (a limit per instance),
+// and, because the code is "resource_exhausted" (the caller's own limit,
+// not the instance's health), never counts it toward ejecting the
+// instance. ext/retry does not retry it while its overload stop is on.
+func (e *LimitedError) NotSent() bool { return true }
+
 // RetryAfter returns the retry-after hint carried by a rejection anywhere in
 // err's chain. ok is false when err is not a rejection of this package or
 // the limiter could not tell how long to wait.

@@ -1,14 +1,17 @@
 package ratelimit_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/govolo/volo/ext/ratelimit"
+	"github.com/govolo/volo/motore"
 )
 
 func TestLimitedError(t *testing.T) {
@@ -34,4 +37,29 @@ func TestLimitedError(t *testing.T) {
 	_, ok = ratelimit.RetryAfter(nil)
 	assert.False(t, ok)
 	assert.NotErrorIs(t, errors.New("other"), ratelimit.ErrLimited)
+}
+
+// A rejection says that the call was not made, through any wrapping, for
+// layers that do not import this package (ext/discovery's balancer,
+// ext/retry).
+func TestLimitedErrorSaysNotSent(t *testing.T) {
+	c := ratelimit.NewConcurrency[string, string](1)
+	hold := make(chan struct{})
+	svc := c.Layer(motore.ServiceFn(func(ctx context.Context, req string) (string, error) {
+		<-hold
+		return req, nil
+	}))
+	done := make(chan error, 1)
+	go func() {
+		_, err := svc.Call(context.Background(), "first")
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return c.InFlight() == 1 }, 5*time.Second, time.Millisecond)
+	_, err := svc.Call(context.Background(), "second")
+	require.ErrorIs(t, err, ratelimit.ErrLimited)
+	var ns interface{ NotSent() bool }
+	require.ErrorAs(t, fmt.Errorf("attempt: %w", err), &ns)
+	assert.True(t, ns.NotSent())
+	close(hold)
+	require.NoError(t, <-done)
 }
