@@ -205,7 +205,11 @@ type Pick struct {
 func (p Pick) Instance() Instance { return p.ep.inst }
 
 // Done reports the end of the call: its error (nil for success) feeds
-// ejection and, for PeakEWMA, its latency feeds the estimate.
+// ejection and, for PeakEWMA, its latency feeds the estimate. A call that
+// was never sent (its error says NotSent() true: a failed connection, a
+// breaker's or a limiter's rejection) took no time at the instance, so it
+// is no latency sample; whether it counts toward ejection is said at
+// WithConnectionClassifier.
 func (p Pick) Done(err error) {
 	p.b.done1(p.ep, p.start, p.timed, err)
 }
@@ -245,17 +249,20 @@ func (b *Balancer) pick(h uint64, x exclude) (Pick, error) {
 	return p, nil
 }
 
-func (b *Balancer) done1(ep *endpoint, start int64, timed bool, err error) {
+// done1 records the end of a call to ep and reports whether its error is
+// one to retry on another instance.
+func (b *Balancer) done1(ep *endpoint, start int64, timed bool, err error) bool {
 	st := ep.st
 	if b.timed {
 		st.load.Add(finished)
 	}
-	if err != nil && b.cfg.isConn(err) {
-		if b.cfg.failures > 0 && st.consecutive.Add(1) >= int32(b.cfg.failures) {
-			b.eject(st)
+	if err != nil {
+		if retry, reached := b.failed(st, err); !reached {
+			return retry
 		}
-		return
 	}
+	// The call reached the instance: an answer, even an error, ends a run
+	// of failures and is a latency sample.
 	if st.consecutive.Load() != 0 {
 		st.consecutive.Store(0)
 	}
@@ -266,6 +273,25 @@ func (b *Balancer) done1(ep *endpoint, start int64, timed bool, err error) {
 	if st.ejections.Load() != 0 {
 		st.ejections.Store(0)
 	}
+	return false
+}
+
+// failed sorts the error of a call to st: retry says whether to try
+// another instance, reached whether the call reached this one. An error
+// the classifier accepts counts toward ejection, unless it is a rejection
+// by the caller's own limiter; a call never sent that the classifier does
+// not accept counts for nothing. Neither is a latency sample: a rejection
+// would look like a fast answer.
+func (b *Balancer) failed(st *stats, err error) (retry, reached bool) {
+	retry = b.cfg.isConn(err)
+	ns := notSent(err)
+	if retry && !(ns && ownLimit(err)) {
+		if b.cfg.failures > 0 && st.consecutive.Add(1) >= int32(b.cfg.failures) {
+			b.eject(st)
+		}
+		return true, false
+	}
+	return retry, !retry && !ns
 }
 
 // eject takes st out of the picks for a while, within the bound on ejected

@@ -8,8 +8,10 @@
 // with a [Policy]: round robin, smooth weighted round robin, weighted random,
 // power of two choices over peak-EWMA latency, or consistent hashing. The
 // [LoadBalance] layer puts the picked instance in the context for the layers
-// below it, retries connection-level failures on another instance and ejects
-// instances that keep failing for a while.
+// below it, retries on another instance a call that never reached its
+// instance (a failed connection, or the rejection of a circuit breaker or
+// limiter per instance, which says so by a method NotSent() bool), and
+// ejects instances that keep failing for a while.
 //
 // See the package examples for runnable code.
 package discovery

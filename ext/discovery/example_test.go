@@ -216,3 +216,49 @@ func ExampleWithFilter() {
 	}
 	// Output: 10.0.0.2:80
 }
+
+// openBreaker is how a circuit breaker under the balancer rejects a call
+// (ext/circuitbreaker's rejections have these methods): the call was not
+// made.
+type openBreaker struct{}
+
+func (openBreaker) Error() string   { return "circuitbreaker: open" }
+func (openBreaker) NotSent() bool   { return true }
+func (openBreaker) RPCCode() string { return "unavailable" }
+
+// A layer under the balancer that rejects a call without sending it, as an
+// instance's open breaker does, says so with NotSent: the balancer sends
+// the call to another instance, and after three rejections in a row ejects
+// the instance.
+func ExampleLoadBalance_rejectedUnderTheBalancer() {
+	ctx := context.Background()
+	d := discovery.NewStatic(discovery.Instance{Addr: "10.0.0.1:8888"}, discovery.Instance{Addr: "10.0.0.2:8888"})
+	b, err := discovery.NewBalancer(ctx, d, "echo", discovery.WithOutlierDetection(3, time.Minute))
+	if err != nil {
+		panic(err)
+	}
+	defer b.Close()
+	breakerPerInstance := motore.MiddlewareFn("breaker per instance", func(ctx context.Context, req string, next motore.Service[string, string]) (string, error) {
+		if in, _ := discovery.InstanceFromContext(ctx); in.Addr == "10.0.0.1:8888" {
+			return "", openBreaker{}
+		}
+		return next.Call(ctx, req)
+	})
+	client, err := motore.Build(motore.ServiceFn(transport),
+		discovery.LoadBalance[string, string](b, nil), breakerPerInstance)
+	if err != nil {
+		panic(err)
+	}
+	for range 6 {
+		fmt.Println(client.Call(ctx, "ping"))
+	}
+	fmt.Println("ejected:", b.Ejected("10.0.0.1:8888"))
+	// Output:
+	// ping via 10.0.0.2:8888 <nil>
+	// ping via 10.0.0.2:8888 <nil>
+	// ping via 10.0.0.2:8888 <nil>
+	// ping via 10.0.0.2:8888 <nil>
+	// ping via 10.0.0.2:8888 <nil>
+	// ping via 10.0.0.2:8888 <nil>
+	// ejected: true
+}

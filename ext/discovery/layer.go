@@ -25,9 +25,12 @@ func InstanceFromContext(ctx context.Context) (Instance, bool) {
 // policies (with ConsistentHash, a nil key sends every call to the
 // instance of the empty key).
 //
-// A call that fails with a connection-level error (see
-// WithConnectionClassifier) is retried on an instance not tried yet for
-// it, up to the balancer's retry count (WithRetries), while ctx is alive.
+// A call that fails without reaching the instance (see
+// WithConnectionClassifier: a failed connection, or the rejection of a
+// circuit breaker or limiter per instance below this layer, which says
+// NotSent() true) is retried on an instance not tried yet for it, up to
+// the balancer's retry count (WithRetries), while ctx is alive. A call
+// that reached an instance is not retried: it may have run there.
 // Under a context of WithTried, the instances picked by earlier calls with
 // that context are avoided too, and each pick is remembered there.
 // The error of the last attempt is returned. With no instance to pick, the
@@ -84,8 +87,8 @@ func (s *balanced[Req, Resp]) Call(ctx context.Context, req Req) (Resp, error) {
 			t.add(p.ep)
 		}
 		resp, err := s.next.Call(context.WithValue(ctx, instanceKey{}, p.ep), req)
-		p.Done(err)
-		if err == nil || attempt >= s.b.cfg.retries || ctx.Err() != nil || !s.b.cfg.isConn(err) {
+		retry := s.b.done1(p.ep, p.start, p.timed, err)
+		if !retry || attempt >= s.b.cfg.retries || ctx.Err() != nil {
 			return resp, err
 		}
 		x.add(p.ep)

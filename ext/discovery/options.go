@@ -60,16 +60,29 @@ func WithPolicy(p Policy) Option {
 }
 
 // WithRetries sets how many times the LoadBalance layer retries a call that
-// failed with a connection-level error, each time on an instance not tried
-// yet for that call. Default: 1. Clamped to [0, MaxRetries].
+// failed without reaching the instance (see WithConnectionClassifier), each
+// time on an instance not tried yet for that call. Default: 1. Clamped to
+// [0, MaxRetries].
 func WithRetries(n int) Option {
 	return optionFunc(func(c *config) { c.retries = min(max(n, 0), MaxRetries) })
 }
 
-// WithConnectionClassifier sets the function that tells a connection-level
-// error (the request did not reach the instance: retry elsewhere, count
-// towards ejection) from any other. Default: IsConnectionError. A nil f
-// keeps the default.
+// WithConnectionClassifier sets the function that tells the error of a
+// call that never reached the instance, which the LoadBalance layer retries
+// on another instance, from any other. Default: IsConnectionError, which
+// takes failed connections and any error that says NotSent() true (the
+// rejections of a circuit breaker or a limiter under the balancer). A nil
+// f keeps the default.
+//
+// Of the errors f accepts, every one counts toward ejection (see
+// WithOutlierDetection) except a rejection by the caller's own limiter: an
+// error that says NotSent() true and whose RPC code is
+// "resource_exhausted" (ext/ratelimit's). A limit says nothing of the
+// instance's health, and one shared by every instance would eject them all;
+// a breaker per instance that is open has judged the instance sick, so its
+// rejections count like failed connections. An error that says NotSent()
+// true is never a latency sample for PeakEWMA and never ends a run of
+// failures, whatever f says.
 func WithConnectionClassifier(f func(err error) bool) Option {
 	return optionFunc(func(c *config) {
 		if f != nil {
@@ -78,10 +91,13 @@ func WithConnectionClassifier(f func(err error) bool) Option {
 	})
 }
 
-// WithOutlierDetection ejects an instance after failures connection-level
-// errors in a row, for ejectFor times the number of ejections in a row (at
-// most 10 times ejectFor); a success resets both counts. Default: 5 failures,
-// 10s. failures <= 0 turns ejection off; ejectFor is raised to at least 1ms.
+// WithOutlierDetection ejects an instance after failures errors in a row
+// that count toward ejection (failed connections, an open breaker's
+// rejections; see WithConnectionClassifier), for ejectFor times the number
+// of ejections in a row (at most 10 times ejectFor). A call that reached
+// the instance, even one that failed there, resets both counts; a
+// limiter's rejection leaves them as they are. Default: 5 failures, 10s.
+// failures <= 0 turns ejection off; ejectFor is raised to at least 1ms.
 func WithOutlierDetection(failures int, ejectFor time.Duration) Option {
 	return optionFunc(func(c *config) {
 		c.failures = max(failures, 0)
