@@ -14,12 +14,9 @@ import (
 	"time"
 
 	"github.com/govolo/volo/metainfo"
-	"github.com/govolo/volo/motore"
-	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/thrift"
 	"github.com/govolo/volo/volo/thrift/frame"
 	"github.com/govolo/volo/volo/thrift/internal/bind"
-	"github.com/govolo/volo/volo/thrift/internal/biz"
 )
 
 // conn serves one connection: its goroutine reads and decodes requests, and
@@ -36,6 +33,22 @@ type conn struct {
 	calls  sync.WaitGroup
 	active atomic.Int32 // calls running
 
+	// dlMu orders the reader's read deadlines with wake: only a wait
+	// between requests may be cut short, never the reading of one.
+	dlMu    sync.Mutex
+	waiting bool
+
+	// draining: the connection is being closed gracefully (Shutdown, idle
+	// timeout, eviction), and answers new requests with a refusal.
+	draining atomic.Bool
+	evict    atomic.Bool   // the server wants the connection's descriptor back
+	lastRead time.Time     // the reader's: when the last request was read
+	activity atomic.Int64  // unix nanoseconds of the last request read or call ended
+	inflight atomic.Int64  // bytes of requests and replies in flight (see budget)
+	lost     atomic.Bool   // a reply could not be written: the peer must not read a clean end
+	done     chan struct{} // closed once the connection is closed
+	doneOnce sync.Once
+
 	mu      sync.Mutex
 	running map[*request]struct{} // for abort
 
@@ -45,12 +58,14 @@ type conn struct {
 func newConn(s *Server, nc net.Conn) *conn {
 	br := bufio.NewReaderSize(nc, 4096)
 	c := &conn{
-		s:  s,
-		nc: nc,
-		br: br,
-		fr: frame.NewReader(br, frame.WithMaxFrameSize(s.cfg.maxFrame)),
-		d:  thrift.NewDecoder(nil),
+		s:    s,
+		nc:   nc,
+		br:   br,
+		fr:   frame.NewReader(br, frame.WithMaxFrameSize(s.cfg.maxFrame)),
+		d:    thrift.NewDecoder(nil),
+		done: make(chan struct{}),
 	}
+	c.read()
 	if a := nc.RemoteAddr(); a != nil {
 		c.remote = a.String()
 	}
@@ -60,62 +75,131 @@ func newConn(s *Server, nc net.Conn) *conn {
 	return c
 }
 
-// wake makes a read blocked between requests return, so that the
-// connection notices the server is closing. The caller holds s.mu.
-func (c *conn) wake() { c.nc.SetReadDeadline(time.Now()) }
-
 func (c *conn) serve() {
 	defer c.s.wg.Done()
 	defer c.s.remove(c)
-	defer c.nc.Close()
-	for c.next() {
+	end := endNone
+	for end == endNone {
+		end = c.next()
 	}
-	c.calls.Wait()
+	switch end {
+	case endDrain:
+		c.drain()
+	case endIdle:
+		// Nothing runs and nothing came for a while: no request to
+		// answer, only the stream to end without a reset.
+		c.draining.Store(true)
+		c.calls.Wait()
+		c.linger()
+	default:
+		// The peer is gone, failed, or is out of step: the calls running
+		// still reply if they can.
+		c.calls.Wait()
+		c.closeNow()
+	}
 }
 
-// next reads and starts one request. It reports false when the connection
-// is done: closed by the peer, idle too long, too slow, out of step, or
-// the server is closing.
-func (c *conn) next() bool {
+// Why a connection's reader stops.
+const (
+	endNone  = iota // it goes on
+	endPeer         // the peer closed, was too slow or is out of step
+	endIdle         // idle too long, or closed to make room at the cap
+	endDrain        // the server is shutting down
+)
+
+// next reads and starts one request, and reports whether and why the
+// reader stops.
+func (c *conn) next() int {
 	if c.br.Buffered() == 0 {
 		// About to wait for the peer: the last request's args are
 		// decoded, and its buffer need not outlive it.
 		c.d.Reset(nil)
 		c.fr.Release()
 	}
-	c.setReadDeadline(c.s.cfg.idleTimeout)
-	// Shutdown sets closing before it wakes the connection, so either this
-	// sees it or the wake comes after the deadline set above.
-	if c.s.isClosing() {
-		return false
+	if !c.admit() {
+		return endDrain
 	}
 	for {
+		c.waitDeadline(c.s.cfg.idleTimeout)
+		// Whoever sets these flags wakes the connection after: either this
+		// sees them or the wake comes after the deadline set above.
+		switch {
+		case c.s.isClosing():
+			return endDrain
+		case c.evict.Load():
+			return endIdle
+		}
 		_, err := c.br.Peek(1)
 		if err == nil {
 			break
 		}
-		// Idle means no request and no call running.
 		var ne net.Error
-		if !errors.As(err, &ne) || !ne.Timeout() || c.active.Load() == 0 || c.s.isClosing() {
-			return false
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			return endPeer
 		}
-		c.setReadDeadline(c.s.cfg.idleTimeout)
+		// Idle means no request and no call running.
+		if c.active.Load() == 0 && !c.s.isClosing() && !c.evict.Load() {
+			return endIdle
+		}
 	}
-	c.setReadDeadline(c.s.cfg.readTimeout)
+	c.readDeadline(c.s.cfg.readTimeout)
 	var f frame.Frame
 	if err := c.fr.Next(&f); err != nil {
 		c.readFailed(err)
-		return false
+		return endPeer
 	}
-	return c.start(&f)
+	c.read()
+	if !c.start(&f) {
+		return endPeer
+	}
+	return endNone
 }
 
-func (c *conn) setReadDeadline(d time.Duration) {
+// read notes that a request was read.
+func (c *conn) read() {
+	c.lastRead = time.Now()
+	c.activity.Store(c.lastRead.UnixNano())
+}
+
+// waitDeadline sets the read deadline for a wait between requests, d from
+// now (none for d <= 0), which wake may cut short.
+func (c *conn) waitDeadline(d time.Duration) {
 	var t time.Time
 	if d > 0 {
 		t = time.Now().Add(d)
 	}
+	c.waitUntil(t)
+}
+
+func (c *conn) waitUntil(t time.Time) {
+	c.dlMu.Lock()
+	c.waiting = true
 	c.nc.SetReadDeadline(t)
+	c.dlMu.Unlock()
+}
+
+// readDeadline sets the deadline for reading the rest of a request, which
+// wake leaves alone.
+func (c *conn) readDeadline(d time.Duration) {
+	var t time.Time
+	if d > 0 {
+		t = time.Now().Add(d)
+	}
+	c.dlMu.Lock()
+	c.waiting = false
+	c.nc.SetReadDeadline(t)
+	c.dlMu.Unlock()
+}
+
+// wake makes a wait between requests return, so that the reader looks at
+// the server's and the connection's state again. A request being read is
+// not cut short.
+func (c *conn) wake() {
+	c.dlMu.Lock()
+	if c.waiting {
+		c.nc.SetReadDeadline(time.Now())
+	}
+	c.dlMu.Unlock()
 }
 
 func (c *conn) readFailed(err error) {
@@ -141,6 +225,8 @@ type request struct {
 	// oneway: the method is oneway, or the peer sent a oneway message;
 	// either way nothing is sent back.
 	oneway bool
+	// cost is what the request counts against the bytes in flight.
+	cost int64
 	// replied is set by the first reply; a call aborted by a shutdown
 	// deadline is answered by Shutdown, and its handler's late reply is
 	// dropped.
@@ -148,15 +234,19 @@ type request struct {
 }
 
 // start decodes the request in f and runs it. A message whose header
-// cannot be read leaves nothing to reply to: the connection is closed.
+// cannot be read leaves nothing to reply to: the connection is closed. A
+// request read once the connection began to drain is refused, not run.
 func (c *conn) start(f *frame.Frame) bool {
+	if c.s.isClosing() || c.evict.Load() {
+		return c.refuse(f)
+	}
 	c.d.Reset(f.Payload)
 	name, typ, seq, err := c.d.ReadMessageBegin()
 	if err != nil {
 		c.readFailed(err)
 		return false
 	}
-	r := &request{framing: f.Framing, header: f.Header, seq: seq, name: name}
+	r := &request{framing: f.Framing, header: f.Header, seq: seq, name: name, cost: int64(len(f.Payload))}
 	r.call.Method = name
 	r.call.Addr = c.remote
 	r.call.Service = f.Header.StrInfo[frame.KeyIDLServiceName]
@@ -181,9 +271,19 @@ func (c *conn) start(f *frame.Frame) bool {
 		return true
 	}
 	if c.slots != nil {
-		// At the cap this blocks the reader, not the calls running.
-		c.slots <- struct{}{}
+		// At the cap this blocks the reader, not the calls running. A
+		// request still waiting for a slot when the server begins to shut
+		// down has not started: it is refused.
+		select {
+		case c.slots <- struct{}{}:
+		case <-c.s.closed:
+			if !r.oneway {
+				c.write(r, nil, thrift.MessageException, notRun)
+			}
+			return true
+		}
 	}
+	c.s.budget.charge(c, r.cost)
 	c.calls.Add(1)
 	c.active.Add(1)
 	c.mu.Lock()
@@ -198,15 +298,20 @@ func (c *conn) start(f *frame.Frame) bool {
 
 // run calls the stack and replies.
 func (c *conn) run(r *request) {
-	defer c.calls.Done()
-	defer c.active.Add(-1)
 	defer func() {
 		c.mu.Lock()
 		delete(c.running, r)
 		c.mu.Unlock()
+		c.s.budget.release(c, r.cost)
 		if c.slots != nil {
 			<-c.slots
 		}
+		c.activity.Store(time.Now().UnixNano())
+		if c.active.Add(-1) == 0 && c.draining.Load() {
+			// The drain waits for the last call to end.
+			c.wake()
+		}
+		c.calls.Done()
 	}()
 	ctx, err := c.s.cfg.codec.FromMap(c.s.baseCtx, r.header.StrInfo)
 	if err != nil {
@@ -264,130 +369,3 @@ func (c *conn) call(ctx context.Context, call *thrift.Call) (res thrift.Struct, 
 	}()
 	return c.s.stack.Call(ctx, call)
 }
-
-// replyTo sends the outcome of a call, with the backward values the
-// handler queued.
-func (c *conn) replyTo(ctx context.Context, r *request, res thrift.Struct, err error) {
-	var info map[string]string
-	var be *volo.BizError
-	isBiz := errors.As(err, &be)
-	if isHeader(r.framing) && (isBiz || hasBackward(ctx)) {
-		info = make(map[string]string)
-		if err := c.s.cfg.codec.BackwardToMap(ctx, info); err != nil {
-			c.s.cfg.logger.Warn("volo: backward metainfo not sent", "method", r.call.Method, "err", err)
-		}
-	}
-	switch {
-	case err == nil && res == nil:
-		err = thrift.NewApplicationException(thrift.ExceptionMissingResult, r.call.Method+" returned no result")
-	case err != nil && res != nil && thrift.ExceptionOf(res) != nil:
-		// A declared exception: it travels as the result's field.
-		err = nil
-	case isBiz && info != nil:
-		biz.ToMap(be, info)
-		res, err = empty{}, nil
-	case !c.s.cfg.panicDetails && errors.Is(err, motore.ErrPanic):
-		// A layer (motore.CatchPanic) recovered the panic: its value
-		// stays here too.
-		err = thrift.NewApplicationException(thrift.ExceptionInternalError, "volo: the handler of "+r.name+" panicked")
-	}
-	c.writeReply(r, info, res, err)
-}
-
-// hasBackward reports whether the handler queued backward values, so that
-// a reply without them needs no map.
-func hasBackward(ctx context.Context) bool {
-	for range metainfo.BackwardValuesToSend(ctx) {
-		return true
-	}
-	return false
-}
-
-// reply sends res, or the exception err, without metainfo.
-func (c *conn) reply(r *request, res thrift.Struct, err error) {
-	c.writeReply(r, nil, res, err)
-}
-
-// abort answers every call still running with an exception saying the
-// server shut down, when a graceful shutdown runs out of time.
-func (c *conn) abort() {
-	c.mu.Lock()
-	running := make([]*request, 0, len(c.running))
-	for r := range c.running {
-		running = append(running, r)
-	}
-	c.mu.Unlock()
-	for _, r := range running {
-		if !r.oneway {
-			c.writeReply(r, nil, nil, errShutdownDeadline)
-		}
-	}
-}
-
-// close closes the connection once a reply being written is out, giving
-// that write at most abortWriteTimeout.
-func (c *conn) close() {
-	c.nc.SetWriteDeadline(time.Now().Add(abortWriteTimeout))
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	c.nc.Close()
-}
-
-func (c *conn) writeReply(r *request, info map[string]string, res thrift.Struct, err error) {
-	if r.replied.Load() {
-		return
-	}
-	typ, body := thrift.MessageReply, res
-	if err != nil {
-		typ, body = thrift.MessageException, thrift.ExceptionFor(err)
-	}
-	var h *frame.Header
-	if isHeader(r.framing) {
-		if c.s.isClosing() {
-			if info == nil {
-				info = make(map[string]string, 1)
-			}
-			info[frame.KeyConnReset] = "1"
-		}
-		h = &frame.Header{SeqID: r.header.SeqID, StrInfo: info}
-	}
-	buf := frame.GetBuffer()
-	defer buf.Free()
-	var werr error
-	buf.B, werr = frame.AppendMessage(buf.B, r.framing, h, r.name, typ, r.seq, body)
-	if werr != nil && h != nil {
-		// A header too large to encode: reply without it.
-		c.s.cfg.logger.Warn("volo: reply header dropped", "method", r.name, "err", werr)
-		buf.B, werr = frame.AppendMessage(buf.B[:0], r.framing, &frame.Header{SeqID: r.header.SeqID}, r.name, typ, r.seq, body)
-	}
-	if werr != nil {
-		c.s.cfg.logger.Error("volo: cannot encode reply", "method", r.name, "err", werr)
-		return
-	}
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	// Claimed under the write lock, so that close, which takes it too,
-	// never cuts off a reply half written.
-	if !r.replied.CompareAndSwap(false, true) {
-		return
-	}
-	if d := c.s.cfg.writeTimeout; c.s.aborting.Load() {
-		c.nc.SetWriteDeadline(time.Now().Add(abortWriteTimeout))
-	} else if d > 0 {
-		c.nc.SetWriteDeadline(time.Now().Add(d))
-	}
-	if _, err := c.nc.Write(buf.B); err != nil {
-		// The reader notices the broken connection and closes it.
-		c.nc.Close()
-	}
-}
-
-func isHeader(f frame.Framing) bool { return f == frame.TTHeader || f == frame.TTHeaderFramed }
-
-// empty is the result sent with a business error: a struct with no
-// fields set, as Kitex sends.
-type empty struct{}
-
-func (empty) ThriftSize() int                    { return thrift.FieldStopSize }
-func (empty) AppendThrift(b []byte) []byte       { return thrift.AppendFieldStop(b) }
-func (empty) DecodeThrift(*thrift.Decoder) error { return nil }

@@ -22,7 +22,10 @@ type config struct {
 	writeTimeout time.Duration
 	idleTimeout  time.Duration
 	maxConns     int
+	maxConnsSet  bool
 	maxCalls     int
+	maxInFlight  int64
+	linger       time.Duration
 	maxFrame     int
 	codec        *metainfo.Codec
 	logger       *slog.Logger
@@ -39,6 +42,18 @@ const (
 	DefaultIdleTimeout  = 10 * time.Minute
 	// DefaultMaxCallsPerConn bounds the calls one connection runs at once.
 	DefaultMaxCallsPerConn = 1000
+	// DefaultMaxConns caps the open connections: idle, each costs about
+	// 20 KiB (a goroutine, a read buffer, the socket), so 10,000 hold about
+	// 200 MiB at most, while descriptors are left for the rest of the
+	// process. Serve lowers it to 7/8 of the limit on open files when
+	// that is lower.
+	DefaultMaxConns = 10000
+	// DefaultMaxBytesInFlight is the server-wide budget of bytes held for
+	// calls (requests read and replies not yet written).
+	DefaultMaxBytesInFlight = 64 << 20
+	// DefaultLinger bounds how long a connection closed gracefully waits
+	// for its peer to end the stream.
+	DefaultLinger = 2 * time.Second
 )
 
 func newConfig(opts []Option) config {
@@ -48,6 +63,8 @@ func newConfig(opts []Option) config {
 		idleTimeout:  DefaultIdleTimeout,
 		maxCalls:     DefaultMaxCallsPerConn,
 		maxFrame:     frame.DefaultMaxFrameSize,
+		maxInFlight:  DefaultMaxBytesInFlight,
+		linger:       DefaultLinger,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -93,10 +110,45 @@ func WithIdleTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.idleTimeout = max(d, 0) })
 }
 
-// WithMaxConns caps the open connections: one accepted over the cap is
-// closed at once. Default: no cap; zero or less keeps no cap.
+// WithMaxConns caps the open connections. At the cap, a new connection
+// takes the place of the one idle for longest (no call and no request for
+// a second or more), which is closed gracefully; if none is idle, the new
+// connection is refused, closed at once, and the server rests a moment
+// (5 ms, or until a connection ends) before it accepts again, so that a
+// flood of connections costs little; refusals are logged once a second.
+// Default: [DefaultMaxConns], lowered to 7/8 of the limit on open files
+// (which Serve raises to its hard maximum and logs); zero or less: no cap.
 func WithMaxConns(n int) Option {
-	return optionFunc(func(c *config) { c.maxConns = max(n, 0) })
+	return optionFunc(func(c *config) { c.maxConns, c.maxConnsSet = max(n, 0), true })
+}
+
+// WithMaxBytesInFlight sets the server-wide budget of bytes held for
+// calls: each request's frame from when it is read until its call ends,
+// and each reply from when it is encoded until it is written. Over the
+// budget, a connection that holds bytes stops reading requests until it
+// holds fewer, and none may hold more than 1/8 of the budget and read on,
+// so a peer that pipelines requests and never reads the replies is pushed
+// back by TCP without holding up the others; a connection that holds
+// nothing may always read its next request, so every peer makes progress
+// (the budget can be passed by one request per such connection). Default:
+// [DefaultMaxBytesInFlight] (64 MiB); zero or less: no budget.
+func WithMaxBytesInFlight(n int64) Option {
+	return optionFunc(func(c *config) { c.maxInFlight = max(n, 0) })
+}
+
+// WithLinger bounds the end of a graceful close (Shutdown, the idle
+// timeout, a connection closed at the cap): once its last reply is
+// written, the server ends its side of the stream (half-close) and reads
+// and discards what the peer still sends, until the peer ends its side or
+// d passes, so that unread bytes never make the kernel reset the
+// connection and destroy replies still on their way. Where the system
+// tells (Linux), the wait also ends once every byte sent is acknowledged
+// and nothing arrived for 100 ms. d also bounds how long a draining
+// connection with no call running goes on answering new requests with the
+// not-run refusal. Default: [DefaultLinger] (2 s); zero or less closes at
+// once after the last reply.
+func WithLinger(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.linger = max(d, 0) })
 }
 
 // WithMaxCallsPerConn bounds the calls one connection runs at once, so a

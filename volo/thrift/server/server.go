@@ -64,8 +64,19 @@ type Server struct {
 	conns      map[*conn]struct{}
 	registered []discovery.Instance // what Serve registered, to deregister
 	closing    atomic.Bool          // set under mu, read without it
+	closed     chan struct{}        // closed when closing is set
 	aborting   atomic.Bool          // Close, or a shutdown's deadline passed: writes get abortWriteTimeout
 	wg         sync.WaitGroup       // Serve loops, connections, handlers
+
+	limitsOnce  sync.Once
+	maxConns    int           // the connection cap in force (see WithMaxConns), set by the first Serve
+	evicting    int           // connections in s.conns closing to make room, under mu
+	connGone    chan struct{} // a connection ended: a refusing accept loop may go on
+	refusals    atomic.Int64
+	refLogged   atomic.Int64 // unix nanoseconds of the last refusal logged
+	budget      budget
+	pauses      atomic.Int64
+	pauseLogged atomic.Int64
 
 	baseCtx context.Context
 	cancel  context.CancelCauseFunc
@@ -89,7 +100,10 @@ func New(opts ...Option) (*Server, error) {
 		methods:   make(map[string]*route),
 		listeners: make(map[net.Listener]struct{}),
 		conns:     make(map[*conn]struct{}),
+		closed:    make(chan struct{}),
+		connGone:  make(chan struct{}, 1),
 	}
+	s.budget = newBudget(s.cfg.maxInFlight)
 	stack, err := motore.Build[*thrift.Call, thrift.Struct](&dispatch{s: s}, s.cfg.middleware...)
 	if err != nil {
 		return nil, err
@@ -203,6 +217,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
+	s.limitsOnce.Do(s.applyLimits)
 	if s.cfg.registry != nil {
 		if err := s.register(ln); err != nil {
 			s.mu.Lock()
@@ -235,7 +250,17 @@ func (s *Server) Serve(ln net.Listener) error {
 			return err
 		}
 		backoff = 0
-		s.add(nc)
+		if !s.add(nc) {
+			// At the cap: refuse, but do not spin on a flood of
+			// connections; go on as soon as one ends.
+			pause := time.NewTimer(refusalPause)
+			select {
+			case <-s.connGone:
+			case <-pause.C:
+			case <-s.closed:
+			}
+			pause.Stop()
+		}
 	}
 }
 
@@ -285,24 +310,40 @@ func (s *Server) deregisterOne(ctx context.Context, inst discovery.Instance) {
 	}
 }
 
-// add starts serving nc, unless the server is closing or full.
-func (s *Server) add(nc net.Conn) {
+// add starts serving nc, unless the server is closing. It reports false if
+// it refused nc for the connection cap.
+func (s *Server) add(nc net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing.Load() || s.cfg.maxConns > 0 && len(s.conns) >= s.cfg.maxConns {
+	if s.closing.Load() {
 		nc.Close()
-		return
+		return true
+	}
+	if s.maxConns > 0 && len(s.conns)-s.evicting >= s.maxConns && !s.evictLocked() {
+		nc.Close()
+		if n := s.refusals.Add(1); s.logNow(&s.refLogged) {
+			s.cfg.logger.Warn("volo: at the connection cap, refusing connections", "max_conns", s.maxConns, "refused", n)
+		}
+		return false
 	}
 	c := newConn(s, nc)
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	go c.serve()
+	return true
 }
 
 func (s *Server) remove(c *conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
+	if c.evict.Load() {
+		s.evicting--
+	}
 	s.mu.Unlock()
+	select {
+	case s.connGone <- struct{}{}:
+	default:
+	}
 }
 
 func (s *Server) isClosing() bool { return s.closing.Load() }
@@ -361,6 +402,9 @@ func (s *Server) Close() error {
 func (s *Server) beginClose() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.closing.Load() {
+		close(s.closed)
+	}
 	s.closing.Store(true)
 	for ln := range s.listeners {
 		ln.Close()

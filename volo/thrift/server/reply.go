@@ -1,0 +1,193 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+	"time"
+
+	"github.com/govolo/volo/metainfo"
+	"github.com/govolo/volo/motore"
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/thrift"
+	"github.com/govolo/volo/volo/thrift/frame"
+	"github.com/govolo/volo/volo/thrift/internal/biz"
+)
+
+// notRun is the refusal of a request the server read but did not start
+// because it is shutting down (or closing the connection): its code says
+// unavailable and its not_run field that the call may be sent again, which
+// volo clients report as not sent (retried by balancers); other peers read
+// an INTERNAL_ERROR exception.
+var notRun = &thrift.ApplicationException{
+	Message: "volo: server shutting down, the call did not run",
+	Type:    thrift.ExceptionTypeOf(volo.CodeUnavailable),
+	Code:    volo.CodeUnavailable,
+	NotRun:  true,
+}
+
+// replyTo sends the outcome of a call, with the backward values the
+// handler queued.
+func (c *conn) replyTo(ctx context.Context, r *request, res thrift.Struct, err error) {
+	var info map[string]string
+	var be *volo.BizError
+	isBiz := errors.As(err, &be)
+	if isHeader(r.framing) && (isBiz || hasBackward(ctx)) {
+		info = make(map[string]string)
+		if err := c.s.cfg.codec.BackwardToMap(ctx, info); err != nil {
+			c.s.cfg.logger.Warn("volo: backward metainfo not sent", "method", r.call.Method, "err", err)
+		}
+	}
+	switch {
+	case err == nil && res == nil:
+		err = thrift.NewApplicationException(thrift.ExceptionMissingResult, r.call.Method+" returned no result")
+	case err != nil && res != nil && thrift.ExceptionOf(res) != nil:
+		// A declared exception: it travels as the result's field.
+		err = nil
+	case isBiz && info != nil:
+		biz.ToMap(be, info)
+		res, err = empty{}, nil
+	case !c.s.cfg.panicDetails && errors.Is(err, motore.ErrPanic):
+		// A layer (motore.CatchPanic) recovered the panic: its value
+		// stays here too.
+		err = thrift.NewApplicationException(thrift.ExceptionInternalError, "volo: the handler of "+r.name+" panicked")
+	}
+	c.writeReply(r, info, res, err)
+}
+
+// hasBackward reports whether the handler queued backward values, so that
+// a reply without them needs no map.
+func hasBackward(ctx context.Context) bool {
+	for range metainfo.BackwardValuesToSend(ctx) {
+		return true
+	}
+	return false
+}
+
+// reply sends res, or the exception err, without metainfo.
+func (c *conn) reply(r *request, res thrift.Struct, err error) {
+	c.writeReply(r, nil, res, err)
+}
+
+// abort answers every call still running with an exception saying the
+// server shut down, when a graceful shutdown runs out of time.
+func (c *conn) abort() {
+	c.mu.Lock()
+	running := make([]*request, 0, len(c.running))
+	for r := range c.running {
+		running = append(running, r)
+	}
+	c.mu.Unlock()
+	for _, r := range running {
+		if !r.oneway {
+			c.writeReply(r, nil, nil, errShutdownDeadline)
+		}
+	}
+}
+
+// close closes the connection once a reply being written is out, giving
+// that write at most abortWriteTimeout.
+func (c *conn) close() {
+	c.nc.SetWriteDeadline(time.Now().Add(abortWriteTimeout))
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.closeNow()
+}
+
+// closeNow closes the connection. If a call it read is left without a
+// reply (Close, a failed write), the connection is reset rather than
+// ended cleanly: a volo client that has seen the server drain takes a
+// clean end for the proof that what it had not been answered did not run.
+func (c *conn) closeNow() {
+	if c.lost.Load() || c.unanswered() {
+		if tc, ok := c.nc.(*net.TCPConn); ok {
+			tc.SetLinger(0)
+		}
+	}
+	c.nc.Close()
+	c.doneOnce.Do(func() { close(c.done) })
+}
+
+// unanswered reports whether a two-way call running has not replied.
+func (c *conn) unanswered() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for r := range c.running {
+		if !r.oneway && !r.replied.Load() {
+			return true
+		}
+	}
+	return false
+}
+
+// writeReply sends res, or the exception for err (see
+// thrift.ExceptionFor), with the string keys in info.
+func (c *conn) writeReply(r *request, info map[string]string, res thrift.Struct, err error) {
+	typ, body := thrift.MessageReply, res
+	if err != nil {
+		typ, body = thrift.MessageException, thrift.ExceptionFor(err)
+	}
+	c.write(r, info, typ, body)
+}
+
+// write encodes and writes one reply, unless r was answered already. The
+// reply's bytes count against the bytes in flight until written.
+func (c *conn) write(r *request, info map[string]string, typ thrift.MessageType, body thrift.Struct) {
+	if r.replied.Load() {
+		return
+	}
+	var h *frame.Header
+	if isHeader(r.framing) {
+		if c.s.isClosing() || c.draining.Load() {
+			if info == nil {
+				info = make(map[string]string, 1)
+			}
+			info[frame.KeyConnReset] = "1"
+		}
+		h = &frame.Header{SeqID: r.header.SeqID, StrInfo: info}
+	}
+	buf := frame.GetBuffer()
+	defer buf.Free()
+	var werr error
+	buf.B, werr = frame.AppendMessage(buf.B, r.framing, h, r.name, typ, r.seq, body)
+	if werr != nil && h != nil {
+		// A header too large to encode: reply without it.
+		c.s.cfg.logger.Warn("volo: reply header dropped", "method", r.name, "err", werr)
+		buf.B, werr = frame.AppendMessage(buf.B[:0], r.framing, &frame.Header{SeqID: r.header.SeqID}, r.name, typ, r.seq, body)
+	}
+	if werr != nil {
+		c.s.cfg.logger.Error("volo: cannot encode reply", "method", r.name, "err", werr)
+		return
+	}
+	cost := int64(len(buf.B))
+	c.s.budget.charge(c, cost)
+	defer c.s.budget.release(c, cost)
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	// Claimed under the write lock, so that close, which takes it too,
+	// never cuts off a reply half written.
+	if !r.replied.CompareAndSwap(false, true) {
+		return
+	}
+	if d := c.s.cfg.writeTimeout; c.s.aborting.Load() {
+		c.nc.SetWriteDeadline(time.Now().Add(abortWriteTimeout))
+	} else if d > 0 {
+		c.nc.SetWriteDeadline(time.Now().Add(d))
+	}
+	if _, err := c.nc.Write(buf.B); err != nil {
+		// The reply is lost: the reader notices the broken connection
+		// and ends it.
+		c.lost.Store(true)
+		c.closeNow()
+	}
+}
+
+func isHeader(f frame.Framing) bool { return f == frame.TTHeader || f == frame.TTHeaderFramed }
+
+// empty is the result sent with a business error: a struct with no
+// fields set, as Kitex sends.
+type empty struct{}
+
+func (empty) ThriftSize() int                    { return thrift.FieldStopSize }
+func (empty) AppendThrift(b []byte) []byte       { return thrift.AppendFieldStop(b) }
+func (empty) DecodeThrift(*thrift.Decoder) error { return nil }
