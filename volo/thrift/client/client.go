@@ -196,11 +196,17 @@ var ErrInvalidCall = errors.New("volo: invalid call")
 // errNotSent marks the failure to make a connection: the request was not
 // sent, so errors.Is matches discovery.ErrConnection too and a load
 // balancer may retry the call on another instance.
-var errNotSent error = notSent{}
+var errNotSent error = notSent{"request not sent"}
 
-type notSent struct{}
+// errNotRun marks a call the server did not run: it refused the request
+// while shutting down (an exception with not_run), or it ended a
+// connection it was draining before it read the request. Like errNotSent,
+// it makes the call safe to send again.
+var errNotRun error = notSent{"the server did not run the call"}
 
-func (notSent) Error() string        { return "request not sent" }
+type notSent struct{ msg string }
+
+func (e notSent) Error() string      { return e.msg }
 func (notSent) Is(target error) bool { return target == discovery.ErrConnection }
 
 // NotSent reports true, for retry layers that read it without importing
@@ -473,6 +479,13 @@ func (t *transport) decodeReply(ctx context.Context, d *thrift.Decoder, f *frame
 	}
 	if ae != nil {
 		err = ae
+		if ae.NotRun {
+			// The server is shutting down and refused the call before
+			// running it: another instance may take it, and this
+			// connection takes no more.
+			reset = true
+			err = fmt.Errorf("%w: %s: %w: %w", volo.ErrConnection, call.Method, errNotRun, ae)
+		}
 	}
 	if err == nil {
 		if err = thrift.ExceptionOf(call.Result); err != nil {

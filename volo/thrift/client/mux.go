@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"sync"
@@ -44,8 +45,13 @@ type muxConn struct {
 	// an id that is neither pending nor abandoned fails the connection.
 	abandoned map[int32]struct{}
 	err       error // why the connection is done; no call is sent once set
-	draining  bool  // the server asked to drop it: no new calls
-	done      chan struct{}
+	draining  bool  // no new calls: the server asked to drop it, or too many calls gave up
+	// told says the server said it is draining the connection (crrst, or
+	// a not-run refusal). A volo server then answers every request it
+	// reads, and ends the stream only once it has: a call still waiting
+	// when the stream ends cleanly was not read, so it did not run.
+	told bool
+	done chan struct{}
 }
 
 // muxCall is one call waiting on a muxConn for its reply.
@@ -259,7 +265,7 @@ func (c *muxConn) read() {
 		_, late := c.abandoned[seq]
 		delete(c.abandoned, seq)
 		if reset {
-			c.draining = true
+			c.draining, c.told = true, true
 		}
 		c.mu.Unlock()
 		if m == nil && !late {
@@ -271,7 +277,14 @@ func (c *muxConn) read() {
 		}
 		if m != nil {
 			c.d.Reset(f.Payload)
-			_, broken, err := c.t.decodeReply(m.ctx, c.d, &f, m.call, seq, m.deadline, m.hasDeadline)
+			reset, broken, err := c.t.decodeReply(m.ctx, c.d, &f, m.call, seq, m.deadline, m.hasDeadline)
+			if reset {
+				// A not-run refusal says the server drains, on every
+				// framing.
+				c.mu.Lock()
+				c.draining, c.told = true, true
+				c.mu.Unlock()
+			}
 			m.reply <- err
 			if broken {
 				c.fail(err)
@@ -307,14 +320,21 @@ func (c *muxConn) fail(cause error) {
 	cause = c.err
 	waiting := c.pending
 	c.pending = make(map[int32]*muxCall)
+	// A clean end of the stream, no byte of a reply pending, from a
+	// server that said it drains: what it has not answered, it did not
+	// read (see told).
+	notRun := c.told && cause == io.EOF
 	c.mu.Unlock()
 	c.nc.Close()
 	for _, m := range waiting {
-		if errors.Is(cause, volo.ErrClosed) {
+		switch {
+		case errors.Is(cause, volo.ErrClosed):
 			m.reply <- fmt.Errorf("%w: the client closed while the call waited", volo.ErrClosed)
-			continue
+		case notRun && m.ctx.Err() == nil:
+			m.reply <- fmt.Errorf("%w: the server closed the connection it drained before reading the request: %w", volo.ErrConnection, errNotRun)
+		default:
+			m.reply <- c.t.ioError(m.ctx, "waiting for the reply", cause)
 		}
-		m.reply <- c.t.ioError(m.ctx, "waiting for the reply", cause)
 	}
 }
 
