@@ -83,3 +83,22 @@ func isNil[T any](v T) bool {
 type nilFunc interface {
 	isNilFunc() bool
 }
+
+// CheckBuild is the build-time check every layer outside motore makes when
+// it is applied: it panics with a *BuildError naming layer when next is nil
+// (a nil interface or a nil [ServiceFunc], which would fail on its first
+// call) or when err, the layer's own build-time mistake such as a nil
+// function or dependency, is not nil. [Build], [Apply] and [Builder.Build]
+// turn the panic into their returned error, so the mistake is reported when
+// the stack is built and never waits for a call.
+//
+// A nil inner service is checked first: err says what is wrong with the
+// layer itself and only matters once there is something to wrap.
+func CheckBuild[Req, Resp any](layer string, next Service[Req, Resp], err error) {
+	if isNil(next) {
+		buildPanic(layer, ErrNilService)
+	}
+	if err != nil {
+		buildPanic(layer, err)
+	}
+}
