@@ -1,0 +1,393 @@
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/govolo/volo/ext/discovery"
+	"github.com/govolo/volo/motore"
+	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/grpc"
+	"github.com/govolo/volo/volo/grpc/internal/transport"
+)
+
+// errShutdownDeadline is the cause of the handlers' contexts, and the
+// status sent, when a graceful shutdown runs out of time.
+var errShutdownDeadline error = volo.NewError(volo.CodeUnavailable, errors.New("volo: server shut down before the call finished"))
+
+// Errors of RegisterService and Serve.
+var (
+	// ErrInvalidService means a service description cannot be served: it
+	// is nil, has no name, or a method lacks a name, NewRequest or Handler,
+	// or is listed twice.
+	ErrInvalidService = errors.New("volo: invalid service description")
+	// ErrDuplicateService means a service of that name is registered
+	// already.
+	ErrDuplicateService = errors.New("volo: service registered twice")
+	// ErrImplementation means the implementation does not satisfy the
+	// service's handler interface (ServiceDesc.HandlerType).
+	ErrImplementation = errors.New("volo: implementation does not satisfy the service's interface")
+	// ErrUnregistrableAddr is returned by Serve when WithRegistry has no
+	// address and the listener's is not one peers can dial.
+	ErrUnregistrableAddr = errors.New("volo: listener address cannot be registered")
+)
+
+const registryTimeout = 10 * time.Second
+
+// Server serves gRPC services over HTTP/2: h2c, or TLS with ALPN.
+// Register services, then call Serve with one or more listeners.
+type Server struct {
+	cfg   config
+	stack grpc.Service
+
+	routes   sync.RWMutex
+	services map[string]*grpc.ServiceDesc
+	methods  map[string]*route // "/service/method"
+
+	mu         sync.Mutex
+	listeners  map[net.Listener]struct{}
+	conns      map[*transport.ServerConn]struct{}
+	pending    int // accepted, still in the handshake
+	registered []discovery.Instance
+	closing    atomic.Bool
+	wg         sync.WaitGroup
+
+	baseCtx context.Context
+	cancel  context.CancelCauseFunc
+}
+
+type route struct {
+	service string
+	desc    *grpc.MethodDesc
+	impl    any
+}
+
+// New returns a server with its middleware stack built. It fails only if
+// the stack cannot be built, with a *motore.BuildError.
+func New(opts ...Option) (*Server, error) {
+	s := &Server{
+		cfg:       newConfig(opts),
+		services:  make(map[string]*grpc.ServiceDesc),
+		methods:   make(map[string]*route),
+		listeners: make(map[net.Listener]struct{}),
+		conns:     make(map[*transport.ServerConn]struct{}),
+	}
+	stack, err := motore.Build[*grpc.Call](grpc.Service(&dispatch{s: s}), s.cfg.middleware...)
+	if err != nil {
+		return nil, err
+	}
+	s.stack = stack
+	s.baseCtx, s.cancel = context.WithCancelCause(context.Background())
+	return s, nil
+}
+
+// Describe returns the server's stack, outermost layer first, ending with
+// the handler dispatch.
+func (s *Server) Describe() string { return motore.Describe(s.stack) }
+
+// RegisterService adds a service whose methods are called on impl.
+// Generated code wraps it in a typed Register<Service>(srv, impl); this
+// method checks impl against desc.HandlerType at run time
+// ([ErrImplementation]). It fails with [ErrInvalidService] for an
+// incomplete description, [ErrDuplicateService] for a name registered
+// already, and volo.ErrServerClosed once Shutdown or Close began.
+func (s *Server) RegisterService(desc *grpc.ServiceDesc, impl any) error {
+	if err := checkService(desc, impl); err != nil {
+		return err
+	}
+	if s.closing.Load() {
+		return volo.ErrServerClosed
+	}
+	s.routes.Lock()
+	defer s.routes.Unlock()
+	if _, dup := s.services[desc.Name]; dup {
+		return fmt.Errorf("%w: %q", ErrDuplicateService, desc.Name)
+	}
+	s.services[desc.Name] = desc
+	for _, m := range desc.Methods {
+		s.methods["/"+desc.Name+"/"+m.Name] = &route{service: desc.Name, desc: m, impl: impl}
+	}
+	return nil
+}
+
+// Services returns the registered service descriptions, for reflection
+// and health services.
+func (s *Server) Services() []*grpc.ServiceDesc {
+	s.routes.RLock()
+	defer s.routes.RUnlock()
+	out := make([]*grpc.ServiceDesc, 0, len(s.services))
+	for _, d := range s.services {
+		out = append(out, d)
+	}
+	return out
+}
+
+func checkService(desc *grpc.ServiceDesc, impl any) error {
+	if desc == nil || desc.Name == "" {
+		return fmt.Errorf("%w: nil description or no name", ErrInvalidService)
+	}
+	seen := make(map[string]bool, len(desc.Methods))
+	for i, m := range desc.Methods {
+		switch {
+		case m == nil:
+			return fmt.Errorf("%w: %s: method %d is nil", ErrInvalidService, desc.Name, i)
+		case m.Name == "":
+			return fmt.Errorf("%w: %s: method %d has no name", ErrInvalidService, desc.Name, i)
+		case seen[m.Name]:
+			return fmt.Errorf("%w: %s: method %s is listed twice", ErrInvalidService, desc.Name, m.Name)
+		case m.NewRequest == nil || m.Handler == nil:
+			return fmt.Errorf("%w: method %s.%s has no NewRequest or Handler", ErrInvalidService, desc.Name, m.Name)
+		}
+		seen[m.Name] = true
+	}
+	if desc.HandlerType == nil {
+		return nil
+	}
+	ht := reflect.TypeOf(desc.HandlerType)
+	if ht.Kind() != reflect.Pointer || ht.Elem().Kind() != reflect.Interface {
+		return fmt.Errorf("%w: %s: HandlerType is %s, not a pointer to an interface", ErrInvalidService, desc.Name, ht)
+	}
+	if impl == nil || !reflect.TypeOf(impl).Implements(ht.Elem()) {
+		return fmt.Errorf("%w: %T does not implement %s", ErrImplementation, impl, ht.Elem())
+	}
+	return nil
+}
+
+func (s *Server) lookup(path string) *route {
+	s.routes.RLock()
+	defer s.routes.RUnlock()
+	return s.methods[path]
+}
+
+func (s *Server) hasService(name string) bool {
+	s.routes.RLock()
+	defer s.routes.RUnlock()
+	_, ok := s.services[name]
+	return ok
+}
+
+// Serve accepts connections on ln and serves each on goroutines of its
+// own, until Shutdown or Close, when it returns volo.ErrServerClosed.
+// Accept errors other than a closed listener are retried after a back-off
+// of up to a second.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		ln.Close()
+		return volo.ErrServerClosed
+	}
+	s.listeners[ln] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+	if s.cfg.registry != nil {
+		if err := s.register(ln); err != nil {
+			s.mu.Lock()
+			delete(s.listeners, ln)
+			s.mu.Unlock()
+			ln.Close()
+			if s.closing.Load() {
+				return volo.ErrServerClosed
+			}
+			return err
+		}
+	}
+	var backoff time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.closing.Load() {
+				return volo.ErrServerClosed
+			}
+			if !errors.Is(err, net.ErrClosed) {
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				s.cfg.logger.Warn("volo: accept failed, retrying", "err", err, "in", backoff)
+				time.Sleep(backoff)
+				continue
+			}
+			return err
+		}
+		backoff = 0
+		s.mu.Lock()
+		if s.closing.Load() || s.cfg.maxConns > 0 && len(s.conns)+s.pending >= s.cfg.maxConns {
+			s.mu.Unlock()
+			nc.Close()
+			continue
+		}
+		s.pending++
+		s.wg.Add(1)
+		s.mu.Unlock()
+		go s.serveConn(nc)
+	}
+}
+
+// serveConn does the handshake and runs one connection until it closes.
+func (s *Server) serveConn(nc net.Conn) {
+	defer s.wg.Done()
+	sc, err := s.handshake(nc)
+	s.mu.Lock()
+	s.pending--
+	if err == nil && s.closing.Load() {
+		err = volo.ErrServerClosed
+	}
+	if err != nil {
+		s.mu.Unlock()
+		nc.Close()
+		if !errors.Is(err, volo.ErrServerClosed) && !errors.Is(err, io.EOF) {
+			s.cfg.logger.Debug("volo: grpc handshake failed", "remote", nc.RemoteAddr().String(), "err", err)
+		}
+		return
+	}
+	c := transport.NewServerConn(s.baseCtx, sc, s.cfg.t, s.handleStream)
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
+	<-c.Done()
+	c.Wait()
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// handshake does TLS (with ALPN h2) if configured and reads the client
+// preface, within the handshake timeout.
+func (s *Server) handshake(nc net.Conn) (net.Conn, error) {
+	nc.SetDeadline(time.Now().Add(s.cfg.handshake))
+	if s.cfg.tls != nil {
+		tc := tls.Server(nc, s.cfg.tls)
+		if err := tc.Handshake(); err != nil {
+			return nil, fmt.Errorf("tls: %w", err)
+		}
+		if p := tc.ConnectionState().NegotiatedProtocol; p != "h2" {
+			return nil, fmt.Errorf("client negotiated %q, not h2", p)
+		}
+		nc = tc
+	}
+	var pre [len(transport.ClientPreface)]byte
+	if _, err := io.ReadFull(nc, pre[:]); err != nil {
+		return nil, fmt.Errorf("reading the HTTP/2 preface: %w", err)
+	}
+	if string(pre[:]) != transport.ClientPreface {
+		return nil, fmt.Errorf("not an HTTP/2 client preface: %q", pre[:])
+	}
+	nc.SetDeadline(time.Time{})
+	return nc, nil
+}
+
+func (s *Server) register(ln net.Listener) error {
+	inst := s.cfg.regInstance
+	if inst.Addr == "" {
+		if a, ok := ln.Addr().(*net.TCPAddr); ok && (a.IP == nil || a.IP.IsUnspecified()) {
+			return fmt.Errorf("%w: %s; give the instance's address in WithRegistry", ErrUnregistrableAddr, a)
+		}
+		inst.Addr = ln.Addr().String()
+	}
+	ctx, cancel := context.WithTimeout(s.baseCtx, registryTimeout)
+	defer cancel()
+	if err := s.cfg.registry.Register(ctx, s.cfg.regService, inst); err != nil {
+		return fmt.Errorf("volo: register %s at %s: %w", s.cfg.regService, inst.Addr, err)
+	}
+	s.mu.Lock()
+	closing := s.closing.Load()
+	if !closing {
+		s.registered = append(s.registered, inst)
+	}
+	s.mu.Unlock()
+	if closing {
+		s.deregisterOne(ctx, inst)
+		return volo.ErrServerClosed
+	}
+	return nil
+}
+
+func (s *Server) deregister(ctx context.Context) {
+	s.mu.Lock()
+	regs := s.registered
+	s.registered = nil
+	s.mu.Unlock()
+	for _, inst := range regs {
+		s.deregisterOne(ctx, inst)
+	}
+}
+
+func (s *Server) deregisterOne(ctx context.Context, inst discovery.Instance) {
+	if err := s.cfg.registry.Deregister(ctx, s.cfg.regService, inst); err != nil {
+		s.cfg.logger.Warn("volo: deregister failed", "service", s.cfg.regService, "addr", inst.Addr, "err", err)
+	}
+}
+
+func (s *Server) beginClose() []*transport.ServerConn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closing.Store(true)
+	for ln := range s.listeners {
+		ln.Close()
+		delete(s.listeners, ln)
+	}
+	conns := make([]*transport.ServerConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	return conns
+}
+
+// Shutdown stops the server gracefully: it stops accepting, deregisters
+// (WithRegistry), sends every connection GOAWAY (then, once the client
+// answers a ping or after a second, a second GOAWAY naming the last call
+// taken), lets the calls in flight finish, and closes each connection when
+// its last call ends. If ctx ends first, each call still running is
+// answered at once with unavailable "volo: server shut down before the
+// call finished" (its handler's late result is dropped), the handlers'
+// contexts are cancelled with that cause, the connections are closed, and
+// Shutdown returns ctx's error once the handlers have returned. Unlike
+// grpc-go's GracefulStop, it is bounded by ctx (a handler that ignores its
+// context holds it until it returns).
+func (s *Server) Shutdown(ctx context.Context) error {
+	conns := s.beginClose()
+	s.deregister(ctx)
+	for _, c := range conns {
+		c.Drain()
+	}
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		s.cancel(volo.ErrServerClosed)
+		return nil
+	case <-ctx.Done():
+		st := grpc.StatusOf(errShutdownDeadline)
+		for _, c := range s.beginClose() {
+			c.Abort(st, errShutdownDeadline)
+		}
+		s.cancel(errShutdownDeadline)
+		<-done
+		return ctx.Err()
+	}
+}
+
+// Close stops the server at once: listeners and connections are closed,
+// handlers' contexts cancelled. It returns when every goroutine the server
+// started has ended.
+func (s *Server) Close() error {
+	conns := s.beginClose()
+	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
+	s.deregister(ctx)
+	cancel()
+	s.cancel(volo.ErrServerClosed)
+	for _, c := range conns {
+		c.Close()
+	}
+	s.wg.Wait()
+	return nil
+}
