@@ -21,7 +21,7 @@ import (
 // limit and a breaker.
 func layers[Req, Resp any](info func(context.Context, Req) tracing.CallInfo) motore.Middleware[Req, Resp] {
 	return motore.Chain(
-		tracing.Server[Resp](info,
+		tracing.Server[Req, Resp](info,
 			tracing.WithTracerProvider(tracenoop.NewTracerProvider()),
 			tracing.WithMeterProvider(metricnoop.NewMeterProvider())),
 		motore.Middleware[Req, Resp](ratelimit.NewConcurrency[Req, Resp](1<<20)),

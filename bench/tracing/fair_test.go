@@ -51,7 +51,7 @@ func TestContendersRecordTheSame(t *testing.T) {
 	}
 
 	volo := record(func(tp *sdktrace.TracerProvider, mp *sdkmetric.MeterProvider) {
-		svc, err := motore.Build(echo, tracing.Client[*Req](info,
+		svc, err := motore.Build(echo, tracing.Client[*Req, *Req](info,
 			tracing.WithTracerProvider(tp), tracing.WithMeterProvider(mp), tracing.WithPropagators(propagation.TraceContext{})))
 		if err != nil {
 			t.Fatal(err)

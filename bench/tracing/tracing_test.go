@@ -82,7 +82,7 @@ func setups(b *testing.B) []setup {
 func BenchmarkClient(b *testing.B) {
 	for _, s := range setups(b) {
 		b.Run(s.name+"/volo", func(b *testing.B) {
-			svc, err := motore.Build(echo, tracing.Client[*Req](info, s.volo...))
+			svc, err := motore.Build(echo, tracing.Client[*Req, *Req](info, tracing.ClientOptions(s.volo)...))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func BenchmarkServer(b *testing.B) {
 	grpcIn = peer.NewContext(grpcIn, &peer.Peer{Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40123}})
 	for _, s := range setups(b) {
 		b.Run(s.name+"/volo", func(b *testing.B) {
-			svc, err := motore.Build(echo, tracing.Server[*Req](info, s.volo...))
+			svc, err := motore.Build(echo, tracing.Server[*Req, *Req](info, tracing.ServerOptions(s.volo)...))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -135,7 +135,7 @@ func newServer(w io.Writer, tp *sdktrace.TracerProvider, h *handler) (*grpc.Serv
 		return next.Call(ctx, c)
 	})
 	opts, err := adgrpc.ServerOptions(motore.Chain(
-		tracing.Server[any](callInfo, tracing.WithTracerProvider(tp)),
+		tracing.Server[*adgrpc.Call, any](callInfo, tracing.WithTracerProvider(tp)),
 		serverLog(w),
 		counting,
 		motore.Middleware[*adgrpc.Call, any](s.limit),
@@ -214,7 +214,7 @@ func run(out io.Writer, timeout time.Duration) error {
 		circuitbreaker.WithIdleTimeout(0))
 	dopts, err := adgrpc.DialOptions(motore.Chain(
 		clientLog(w),
-		tracing.Client[any](callInfo, tracing.WithTracerProvider(tp)),
+		tracing.Client[*adgrpc.Call, any](callInfo, tracing.WithTracerProvider(tp)),
 		motore.Timeout[*adgrpc.Call, any](timeout),
 		motore.Middleware[*adgrpc.Call, any](clientBreakers),
 	))

@@ -31,11 +31,11 @@ func TestNoopProvidersAllocateNothing(t *testing.T) {
 		name string
 		mw   motore.Middleware[request, string]
 	}{
-		{"client", tracing.Client[string](echoInfo, noopOptions()...)},
-		{"server", tracing.Server[string](echoInfo, noopOptions()...)},
+		{"client", tracing.Client[request, string](echoInfo, tracing.ClientOptions(noopOptions())...)},
+		{"server", tracing.Server[request, string](echoInfo, tracing.ServerOptions(noopOptions())...)},
 		{"client and server", motore.Chain(
-			tracing.Client[string](echoInfo, noopOptions()...),
-			tracing.Server[string](echoInfo, noopOptions()...),
+			tracing.Client[request, string](echoInfo, tracing.ClientOptions(noopOptions())...),
+			tracing.Server[request, string](echoInfo, tracing.ServerOptions(noopOptions())...),
 		)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

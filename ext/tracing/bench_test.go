@@ -47,11 +47,11 @@ func BenchmarkBaseline(b *testing.B) {
 
 func BenchmarkClient(b *testing.B) {
 	b.Run("noop", func(b *testing.B) {
-		benchCall(b, context.Background(), tracing.Client[string](echoInfo, noopOptions()...), 0, nil)
+		benchCall(b, context.Background(), tracing.Client[request, string](echoInfo, tracing.ClientOptions(noopOptions())...), 0, nil)
 	})
 	b.Run("sdk", func(b *testing.B) {
 		opts, p := sdkOptions(b)
-		benchCall(b, context.Background(), tracing.Client[string](echoInfo, opts...), 1, p)
+		benchCall(b, context.Background(), tracing.Client[request, string](echoInfo, tracing.ClientOptions(opts)...), 1, p)
 	})
 }
 
@@ -65,11 +65,11 @@ func BenchmarkServer(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("noop", func(b *testing.B) {
-		benchCall(b, context.Background(), tracing.Server[string](echoInfo, noopOptions()...), 0, nil)
+		benchCall(b, context.Background(), tracing.Server[request, string](echoInfo, tracing.ServerOptions(noopOptions())...), 0, nil)
 	})
 	b.Run("sdk", func(b *testing.B) {
 		opts, p := sdkOptions(b)
-		benchCall(b, incoming, tracing.Server[string](echoInfo, opts...), 1, p)
+		benchCall(b, incoming, tracing.Server[request, string](echoInfo, tracing.ServerOptions(opts)...), 1, p)
 	})
 }
 

@@ -23,9 +23,9 @@ func TestConcurrentCallsKeepTheirOwnContext(t *testing.T) {
 	tel := newTelemetry(t)
 	opts := tel.options(tracing.WithPropagators(w3c))
 	server, err := motore.Build(motore.ServiceFn(func(context.Context, request) (string, error) { return "", nil }),
-		tracing.Server[string](echoInfo, opts...))
+		tracing.Server[request, string](echoInfo, tracing.ServerOptions(opts)...))
 	require.NoError(t, err)
-	client, err := motore.Build(wire(t, server), tracing.Client[string](echoInfo, opts...))
+	client, err := motore.Build(wire(t, server), tracing.Client[request, string](echoInfo, tracing.ClientOptions(opts)...))
 	require.NoError(t, err)
 
 	const goroutines, calls = 8, 50

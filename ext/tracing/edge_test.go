@@ -15,7 +15,7 @@ import (
 
 func TestGoexitIsNotASuccess(t *testing.T) {
 	tel := newTelemetry(t)
-	svc := buildWith(t, tracing.Server[string](echoInfo, tel.options()...),
+	svc := buildWith(t, tracing.Server[request, string](echoInfo, tracing.ServerOptions(tel.options())...),
 		motore.ServiceFn(func(context.Context, request) (string, error) {
 			runtime.Goexit()
 			return "", nil

@@ -59,7 +59,7 @@ func Example() {
 		tracing.WithPropagators(propagation.TraceContext{}),
 	}
 
-	server, err := motore.Build(motore.ServiceFn(echoHandler), tracing.Server[string](echoCallInfo, opts...))
+	server, err := motore.Build(motore.ServiceFn(echoHandler), tracing.Server[EchoRequest, string](echoCallInfo, tracing.ServerOptions(opts)...))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func Example() {
 		}
 		return server.Call(sctx, r)
 	})
-	client, err := motore.Build(transport, tracing.Client[string](echoCallInfo, opts...))
+	client, err := motore.Build(transport, tracing.Client[EchoRequest, string](echoCallInfo, tracing.ClientOptions(opts)...))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func ExampleClient() {
 		}
 		return r.Text, nil
 	})
-	client, err := motore.Build(transport, tracing.Client[string](echoCallInfo,
+	client, err := motore.Build(transport, tracing.Client[EchoRequest, string](echoCallInfo,
 		tracing.WithTracerProvider(tp),
 		tracing.WithPropagators(propagation.TraceContext{}),
 	))
@@ -165,7 +165,7 @@ func ExampleClient() {
 func ExampleServer() {
 	spans := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
-	server, err := motore.Build(motore.ServiceFn(echoHandler), tracing.Server[string](echoCallInfo,
+	server, err := motore.Build(motore.ServiceFn(echoHandler), tracing.Server[EchoRequest, string](echoCallInfo,
 		tracing.WithTracerProvider(tp),
 		tracing.WithPropagators(propagation.TraceContext{}),
 	))
@@ -229,7 +229,7 @@ func ExampleWithFilter() {
 	spans := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
 	notHealth := func(_ context.Context, info tracing.CallInfo) bool { return info.Method != "Health" }
-	server, err := motore.Build(motore.ServiceFn(echoHandler), tracing.Server[string](echoCallInfo,
+	server, err := motore.Build(motore.ServiceFn(echoHandler), tracing.Server[EchoRequest, string](echoCallInfo,
 		tracing.WithTracerProvider(tp),
 		tracing.WithFilter(notHealth),
 	))
@@ -262,7 +262,7 @@ func ExampleWithStatusCode() {
 		return "UNKNOWN"
 	}
 	failing := motore.ServiceFn(func(context.Context, EchoRequest) (string, error) { return "", errNotFound })
-	client, err := motore.Build(failing, tracing.Client[string](echoCallInfo, tracing.WithTracerProvider(tp), tracing.WithStatusCode(code)))
+	client, err := motore.Build(failing, tracing.Client[EchoRequest, string](echoCallInfo, tracing.WithTracerProvider(tp), tracing.WithStatusCode(code)))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestGlobalsAreTheDefaults(t *testing.T) {
 		sent, _ = metainfo.GetValue(ctx, "traceparent")
 		return "ok", nil
 	})
-	client, err := motore.Build(transport, tracing.Client[string](echoInfo))
+	client, err := motore.Build(transport, tracing.Client[request, string](echoInfo))
 	require.NoError(t, err)
 
 	// The globals can be set only once per process for the delegation to

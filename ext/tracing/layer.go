@@ -23,25 +23,24 @@ const ScopeName = "github.com/govolo/volo/ext/tracing"
 // a span of kind client named after the method, a measurement in the
 // rpc.client.call.duration histogram, and its trace context written into
 // transient metainfo (see [Inject]) so the transport carries it to the
-// server. info describes each call; Resp comes first because it cannot be
-// inferred: Client[Resp](info).
+// server. info describes each call: Client[*Req, *Resp](info).
 //
 // A nil info makes applying the layer panic with a *motore.BuildError
 // wrapping motore.ErrNilFunc, which motore.Build reports as an error.
-func Client[Resp, Req any](info func(ctx context.Context, req Req) CallInfo, opts ...Option) motore.Middleware[Req, Resp] {
-	return newLayer[Req, Resp](info, clientSide, opts)
+func Client[Req, Resp any](info func(ctx context.Context, req Req) CallInfo, opts ...ClientOption) motore.Middleware[Req, Resp] {
+	return &layer[Req, Resp]{info: info, side: clientSide, cfg: newClientConfig(opts)}
 }
 
 // Server returns a middleware for the server side of an RPC: it reads the
 // caller's trace context from the metainfo that arrived (see [Extract]),
 // starts a span of kind server as its child, and measures the call in the
-// rpc.server.call.duration histogram. info describes each call; Resp comes
-// first because it cannot be inferred: Server[Resp](info).
+// rpc.server.call.duration histogram. info describes each call:
+// Server[*Req, *Resp](info).
 //
 // A nil info makes applying the layer panic with a *motore.BuildError
 // wrapping motore.ErrNilFunc, which motore.Build reports as an error.
-func Server[Resp, Req any](info func(ctx context.Context, req Req) CallInfo, opts ...Option) motore.Middleware[Req, Resp] {
-	return newLayer[Req, Resp](info, serverSide, opts)
+func Server[Req, Resp any](info func(ctx context.Context, req Req) CallInfo, opts ...ServerOption) motore.Middleware[Req, Resp] {
+	return &layer[Req, Resp]{info: info, side: serverSide, cfg: newServerConfig(opts)}
 }
 
 type side uint8
@@ -66,10 +65,6 @@ type layer[Req, Resp any] struct {
 	cfg  *config
 }
 
-func newLayer[Req, Resp any](info func(ctx context.Context, req Req) CallInfo, s side, opts []Option) motore.Middleware[Req, Resp] {
-	return &layer[Req, Resp]{info: info, side: s, cfg: newConfig(opts)}
-}
-
 func (l *layer[Req, Resp]) name() string { return "tracing(" + l.side.String() + ")" }
 
 // Describe names the layer in build errors.
@@ -78,12 +73,11 @@ func (l *layer[Req, Resp]) Describe() string { return l.name() }
 // Layer wraps next. The tracer, the histogram and the propagator are looked
 // up here, once, so that a call does no lookups.
 func (l *layer[Req, Resp]) Layer(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
+	var err error
 	if l.info == nil {
-		panic(&motore.BuildError{Layer: l.name(), Index: -1, Err: motore.ErrNilFunc})
+		err = motore.ErrNilFunc
 	}
-	if next == nil {
-		panic(&motore.BuildError{Layer: l.name(), Index: -1, Err: motore.ErrNilService})
-	}
+	motore.CheckBuild(l.name(), next, err)
 	c := l.cfg
 	s := &service[Req, Resp]{
 		next: next,

@@ -37,10 +37,10 @@ func TestLayersRecordSpansAndDurations(t *testing.T) {
 		histName string
 	}{
 		{"client", func(opts ...tracing.Option) motore.Middleware[request, string] {
-			return tracing.Client[string](echoInfo, opts...)
+			return tracing.Client[request, string](echoInfo, tracing.ClientOptions(opts)...)
 		}, trace.SpanKindClient, "rpc.client.call.duration"},
 		{"server", func(opts ...tracing.Option) motore.Middleware[request, string] {
-			return tracing.Server[string](echoInfo, opts...)
+			return tracing.Server[request, string](echoInfo, tracing.ServerOptions(opts)...)
 		}, trace.SpanKindServer, "rpc.server.call.duration"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,7 +126,7 @@ func TestStatusCodeOption(t *testing.T) {
 		return "UNKNOWN"
 	}
 	inner := motoretest.NewScripted[request](motoretest.Return("a"), motoretest.Fail[string](errUnavailable))
-	svc := buildWith(t, tracing.Client[string](echoInfo, tel.options(tracing.WithStatusCode(code))...), inner)
+	svc := buildWith(t, tracing.Client[request, string](echoInfo, tracing.ClientOptions(tel.options(tracing.WithStatusCode(code)))...), inner)
 	_, _ = svc.Call(context.Background(), request{method: "Echo"})
 	_, _ = svc.Call(context.Background(), request{method: "Echo"})
 
@@ -153,11 +153,11 @@ func TestPanicIsRecordedWithStack(t *testing.T) {
 	})
 
 	t.Run("raw panic goes on", func(t *testing.T) {
-		svc := buildWith(t, tracing.Server[string](echoInfo, tel.options()...), panicky)
+		svc := buildWith(t, tracing.Server[request, string](echoInfo, tracing.ServerOptions(tel.options())...), panicky)
 		assert.PanicsWithValue(t, "boom", func() { _, _ = svc.Call(context.Background(), request{method: "Echo"}) })
 	})
 	t.Run("panic caught below", func(t *testing.T) {
-		stack := motore.Chain(tracing.Server[string](echoInfo, tel.options()...), motore.CatchPanic[request, string]())
+		stack := motore.Chain(tracing.Server[request, string](echoInfo, tracing.ServerOptions(tel.options())...), motore.CatchPanic[request, string]())
 		svc := buildWith(t, stack, panicky)
 		_, err := svc.Call(context.Background(), request{method: "Echo"})
 		require.ErrorIs(t, err, motore.ErrPanic)
@@ -183,7 +183,7 @@ func TestFilterSkipsCalls(t *testing.T) {
 	tel := newTelemetry(t)
 	notHealth := func(_ context.Context, info tracing.CallInfo) bool { return info.Method != "Health" }
 	inner := motoretest.NewRecorder[request, string](nil)
-	svc := buildWith(t, tracing.Client[string](echoInfo, tel.options(tracing.WithFilter(notHealth), tracing.WithFilter(nil))...), inner)
+	svc := buildWith(t, tracing.Client[request, string](echoInfo, tracing.ClientOptions(tel.options(tracing.WithFilter(notHealth), tracing.WithFilter(nil)))...), inner)
 
 	_, err := svc.Call(context.Background(), request{method: "Health"})
 	require.NoError(t, err)
@@ -204,7 +204,7 @@ func TestFiltersCombine(t *testing.T) {
 	not := func(m string) func(context.Context, tracing.CallInfo) bool {
 		return func(_ context.Context, info tracing.CallInfo) bool { return info.Method != m }
 	}
-	svc := buildWith(t, tracing.Client[string](echoInfo, tel.options(tracing.WithFilter(not("A")), tracing.WithFilter(not("B")))...),
+	svc := buildWith(t, tracing.Client[request, string](echoInfo, tracing.ClientOptions(tel.options(tracing.WithFilter(not("A")), tracing.WithFilter(not("B"))))...),
 		motoretest.NewRecorder[request, string](nil))
 	for _, m := range []string{"A", "B", "C"} {
 		_, err := svc.Call(context.Background(), request{method: m})
@@ -225,7 +225,7 @@ func TestExtraAttributesAndKind(t *testing.T) {
 		}),
 		tracing.WithSpanKind(trace.SpanKindConsumer),
 	)
-	svc := buildWith(t, tracing.Server[string](echoInfo, opts...), motoretest.NewRecorder[request, string](nil))
+	svc := buildWith(t, tracing.Server[request, string](echoInfo, tracing.ServerOptions(opts)...), motoretest.NewRecorder[request, string](nil))
 	_, err := svc.Call(context.Background(), request{method: "Echo"})
 	require.NoError(t, err)
 
@@ -256,7 +256,7 @@ func TestSpanNameFallsBack(t *testing.T) {
 		{tracing.CallInfo{}, "rpc"},
 	} {
 		info := tc.info
-		svc := buildWith(t, tracing.Client[string](func(context.Context, request) tracing.CallInfo { return info }, tel.options()...),
+		svc := buildWith(t, tracing.Client[request, string](func(context.Context, request) tracing.CallInfo { return info }, tracing.ClientOptions(tel.options())...),
 			motoretest.NewRecorder[request, string](nil))
 		_, err := svc.Call(context.Background(), request{})
 		require.NoError(t, err)
@@ -266,19 +266,19 @@ func TestSpanNameFallsBack(t *testing.T) {
 }
 
 func TestBuildErrorsAndDescribe(t *testing.T) {
-	_, err := motore.Build[request, string](nil, tracing.Client[string](echoInfo))
+	_, err := motore.Build[request, string](nil, tracing.Client[request, string](echoInfo))
 	require.ErrorIs(t, err, motore.ErrNilService)
 
-	_, err = motore.Build(motoretest.NewRecorder[request, string](nil), tracing.Server[string, request](nil))
+	_, err = motore.Build(motoretest.NewRecorder[request, string](nil), tracing.Server[request, string](nil))
 	require.ErrorIs(t, err, motore.ErrNilFunc)
 	var be *motore.BuildError
 	require.ErrorAs(t, err, &be)
 	assert.Equal(t, "tracing(server)", be.Layer)
 
 	svc, err := motore.Build(motoretest.NewRecorder[request, string](nil),
-		tracing.Client[string](echoInfo),
+		tracing.Client[request, string](echoInfo),
 		motore.Timeout[request, string](time.Second),
-		tracing.Server[string](echoInfo),
+		tracing.Server[request, string](echoInfo),
 	)
 	require.NoError(t, err)
 	assert.Equal(t, "tracing(client) -> timeout(1s) -> tracing(server) -> recorder", motore.Describe(svc))
@@ -300,7 +300,7 @@ func TestPeerService(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tel := newTelemetry(t)
-			svc := buildWith(t, tracing.Server[string](withPeer, tel.options(tc.opts...)...), motoretest.NewRecorder[request, string](nil))
+			svc := buildWith(t, tracing.Server[request, string](withPeer, tracing.ServerOptions(tel.options(tc.opts...))...), motoretest.NewRecorder[request, string](nil))
 			_, err := svc.Call(context.Background(), request{method: "Echo"})
 			require.NoError(t, err)
 
@@ -322,7 +322,7 @@ func TestPeerService(t *testing.T) {
 // under its own attributes.
 func TestManySeriesStayCorrect(t *testing.T) {
 	tel := newTelemetry(t)
-	svc := buildWith(t, tracing.Client[string](echoInfo, tel.options()...), motoretest.NewRecorder[request, string](nil))
+	svc := buildWith(t, tracing.Client[request, string](echoInfo, tracing.ClientOptions(tel.options())...), motoretest.NewRecorder[request, string](nil))
 	const methods = 1500 // more than the layer remembers
 	for range 2 {
 		for i := range methods {

@@ -24,7 +24,7 @@ func TestLogHandlerAddsTheSpan(t *testing.T) {
 		log.InfoContext(ctx, "handling")
 		return "", nil
 	})
-	svc, err := motore.Build(handler, tracing.Server[string](echoInfo, tel.options()...))
+	svc, err := motore.Build(handler, tracing.Server[request, string](echoInfo, tracing.ServerOptions(tel.options())...))
 	require.NoError(t, err)
 	_, err = svc.Call(context.Background(), request{method: "Echo"})
 	require.NoError(t, err)

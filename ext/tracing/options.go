@@ -9,14 +9,54 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// An Option configures a [Client] or [Server] layer.
+// A ClientOption configures a [Client] layer.
+type ClientOption interface {
+	applyClient(*config)
+}
+
+// A ServerOption configures a [Server] layer.
+type ServerOption interface {
+	applyServer(*config)
+}
+
+// An Option configures both a [Client] and a [Server] layer: it is a
+// ClientOption and a ServerOption. Options read by one side only return
+// that side's type, so passing one to the other side does not compile. To
+// spread a []Option into either constructor, convert it with [ClientOptions]
+// or [ServerOptions].
 type Option interface {
-	apply(*config)
+	ClientOption
+	ServerOption
 }
 
 type optionFunc func(*config)
 
-func (f optionFunc) apply(c *config) { f(c) }
+func (f optionFunc) applyClient(c *config) { f(c) }
+func (f optionFunc) applyServer(c *config) { f(c) }
+
+type serverOptionFunc func(*config)
+
+func (f serverOptionFunc) applyServer(c *config) { f(c) }
+
+// ClientOptions returns opts as client options, for a list shared by a
+// client and a server.
+func ClientOptions(opts []Option) []ClientOption {
+	out := make([]ClientOption, len(opts))
+	for i, o := range opts {
+		out[i] = o
+	}
+	return out
+}
+
+// ServerOptions returns opts as server options, for a list shared by a
+// client and a server.
+func ServerOptions(opts []Option) []ServerOption {
+	out := make([]ServerOption, len(opts))
+	for i, o := range opts {
+		out[i] = o
+	}
+	return out
+}
 
 // config holds a layer's settings. A nil or zero field means the default
 // written next to the option that sets it.
@@ -34,11 +74,21 @@ type config struct {
 	peerMetrics bool
 }
 
-func newConfig(opts []Option) *config {
+func newClientConfig(opts []ClientOption) *config {
 	c := &config{}
 	for _, o := range opts {
 		if o != nil {
-			o.apply(c)
+			o.applyClient(c)
+		}
+	}
+	return c
+}
+
+func newServerConfig(opts []ServerOption) *config {
+	c := &config{}
+	for _, o := range opts {
+		if o != nil {
+			o.applyServer(c)
 		}
 	}
 	return c
@@ -131,9 +181,9 @@ func WithSpanKind(k trace.SpanKind) Option {
 // instead of continuing the caller's: the caller's span, if any, is kept as
 // a link. Use it where calls come from outside, so that a caller cannot
 // join or steer your traces (sampling decisions included). Default: off.
-// A [Client] ignores it.
-func WithPublicEndpoint() Option {
-	return optionFunc(func(c *config) { c.public = true })
+// Only a [Server] reads it.
+func WithPublicEndpoint() ServerOption {
+	return serverOptionFunc(func(c *config) { c.public = true })
 }
 
 // WithPeerServiceMetrics adds service.peer.name, from [CallInfo].PeerService,

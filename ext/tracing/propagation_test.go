@@ -57,9 +57,9 @@ func TestTwoHopsMakeOneTrace(t *testing.T) {
 		assert.False(t, leaked, "a transient value from the first caller must not reach B")
 		return "b", nil
 	})
-	serverB, err := motore.Build(handlerB, tracing.Server[string](info("B"), opts...))
+	serverB, err := motore.Build(handlerB, tracing.Server[request, string](info("B"), tracing.ServerOptions(opts)...))
 	require.NoError(t, err)
-	clientToB, err := motore.Build(wire(t, serverB), tracing.Client[string](info("B"), opts...))
+	clientToB, err := motore.Build(wire(t, serverB), tracing.Client[request, string](info("B"), tracing.ClientOptions(opts)...))
 	require.NoError(t, err)
 
 	handlerA := motore.ServiceFn(func(ctx context.Context, _ request) (string, error) {
@@ -68,9 +68,9 @@ func TestTwoHopsMakeOneTrace(t *testing.T) {
 		assert.Equal(t, "x", v)
 		return clientToB.Call(ctx, request{method: "CallB"})
 	})
-	serverA, err := motore.Build(handlerA, tracing.Server[string](info("A"), opts...))
+	serverA, err := motore.Build(handlerA, tracing.Server[request, string](info("A"), tracing.ServerOptions(opts)...))
 	require.NoError(t, err)
-	clientToA, err := motore.Build(wire(t, serverA), tracing.Client[string](info("A"), opts...))
+	clientToA, err := motore.Build(wire(t, serverA), tracing.Client[request, string](info("A"), tracing.ClientOptions(opts)...))
 	require.NoError(t, err)
 
 	member, err := baggage.NewMember("tenant", "acme")
@@ -132,9 +132,9 @@ func TestPublicEndpointStartsNewTrace(t *testing.T) {
 	tel := newTelemetry(t)
 	opts := tel.options(tracing.WithPropagators(w3c))
 	server, err := motore.Build(motore.ServiceFn(func(context.Context, request) (string, error) { return "", nil }),
-		tracing.Server[string](echoInfo, append(opts, tracing.WithPublicEndpoint())...))
+		tracing.Server[request, string](echoInfo, append(tracing.ServerOptions(opts), tracing.WithPublicEndpoint())...))
 	require.NoError(t, err)
-	client, err := motore.Build(wire(t, server), tracing.Client[string](echoInfo, opts...))
+	client, err := motore.Build(wire(t, server), tracing.Client[request, string](echoInfo, tracing.ClientOptions(opts)...))
 	require.NoError(t, err)
 
 	_, err = client.Call(context.Background(), request{method: "Echo"})

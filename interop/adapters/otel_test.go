@@ -41,12 +41,12 @@ func TestTraceInteropWithOpenTelemetryInstrumentation(t *testing.T) {
 
 	// Our gRPC client, with ext/tracing's client layer; the adapter's
 	// default propagator is W3C.
-	dopts, err := adgrpc.DialOptions(tracing.Client[any](grpcInfo, tracing.WithTracerProvider(tp)))
+	dopts, err := adgrpc.DialOptions(tracing.Client[*adgrpc.Call, any](grpcInfo, tracing.WithTracerProvider(tp)))
 	require.NoError(t, err)
 	cc := dialGRPC(t, grpcAddr, dopts...)
 
 	// Our HTTP server, with ext/tracing's server layer.
-	mw, err := adhttp.NewMiddleware(tracing.Server[int](httpInfo, tracing.WithTracerProvider(tp)), adhttp.WithNaming(adhttp.PathNaming))
+	mw, err := adhttp.NewMiddleware(tracing.Server[*adhttp.Call, int](httpInfo, tracing.WithTracerProvider(tp)), adhttp.WithNaming(adhttp.PathNaming))
 	require.NoError(t, err)
 	srv := httptest.NewServer(mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		out := new(wrapperspb.StringValue)

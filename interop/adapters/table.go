@@ -55,7 +55,7 @@ type Stack struct {
 // asks for.
 func ServerMiddleware[Req, Resp any](s Stack, info func(ctx context.Context, req Req) tracing.CallInfo) motore.Middleware[Req, Resp] {
 	opts := append([]tracing.Option{tracing.WithTracerProvider(s.Tracer)}, s.Tracing...)
-	b := motore.NewBuilder[Req, Resp]().Layer(tracing.Server[Resp](info, opts...))
+	b := motore.NewBuilder[Req, Resp]().Layer(tracing.Server[Req, Resp](info, tracing.ServerOptions(opts)...))
 	if s.Limiter != nil {
 		b = b.Layer(ratelimit.Rate[Req, Resp](s.Limiter))
 	}
@@ -75,7 +75,7 @@ func ServerMiddleware[Req, Resp any](s Stack, info func(ctx context.Context, req
 // ClientMiddleware builds the shared client stack: tracing.
 func ClientMiddleware[Req, Resp any](s Stack, info func(ctx context.Context, req Req) tracing.CallInfo) motore.Middleware[Req, Resp] {
 	opts := append([]tracing.Option{tracing.WithTracerProvider(s.Tracer)}, s.Tracing...)
-	return tracing.Client[Resp](info, opts...)
+	return tracing.Client[Req, Resp](info, tracing.ClientOptions(opts)...)
 }
 
 // Framework is what a framework's test tells the table.
