@@ -19,8 +19,9 @@ import (
 )
 
 // Client calls the methods of one Thrift service, over pooled connections
-// (one call per connection at a time) or multiplexed ones
-// (WithMultiplexing). It is safe for concurrent use.
+// (each carries one call at a time; a client opens as many as there are
+// calls at once, up to WithMaxConnsPerAddr) or multiplexed ones
+// (WithMultiplexing, many calls at once on each). It is safe for concurrent use.
 type Client struct {
 	service string
 	stack   thrift.Service
@@ -29,9 +30,12 @@ type Client struct {
 
 // New returns a client of the IDL service named service (sent as
 // TTHeader's "isn" key, for routing), with its middleware stack built over
-// the transport. It fails only if the stack cannot be built, with a
-// *motore.BuildError.
+// the transport. It fails with [ErrInvalidService] for an empty name, and
+// with a *motore.BuildError if the stack cannot be built.
 func New(service string, opts ...Option) (*Client, error) {
+	if service == "" {
+		return nil, fmt.Errorf("%w: empty service name", ErrInvalidService)
+	}
 	t := &transport{cfg: newConfig(opts), pools: make(map[string]*pool), muxPools: make(map[string]*muxPool)}
 	mws := make([]thrift.Middleware, 0, len(t.cfg.middleware)+len(t.cfg.retry)+2+len(t.cfg.perInstance))
 	mws = append(mws, t.cfg.middleware...)
@@ -193,6 +197,9 @@ func (c *Client) Close() error {
 // not oneway.
 var ErrInvalidCall = errors.New("volo: invalid call")
 
+// ErrInvalidService means [New] was given no service name to call.
+var ErrInvalidService = errors.New("volo: invalid service name")
+
 // errNotSent marks the failure to make a connection: the request was not
 // sent, so errors.Is matches discovery.ErrConnection too and a load
 // balancer may retry the call on another instance.
@@ -281,17 +288,15 @@ func (t *transport) Call(ctx context.Context, call *thrift.Call) (thrift.Struct,
 	if err != nil {
 		return nil, err
 	}
-	pc := p.get(&t.cfg)
-	if pc == nil {
-		if pc, err = dial(ctx, &t.cfg, addr, deadline); err != nil {
-			return nil, dialError(ctx, addr, err)
-		}
+	pc, err := p.acquire(ctx, &t.cfg, addr, deadline)
+	if err != nil {
+		return nil, err
 	}
 	keep, err := t.roundTrip(ctx, pc, call, deadline, hasDeadline)
 	if keep {
 		p.put(pc, &t.cfg)
 	} else {
-		pc.nc.Close()
+		p.discard(pc)
 	}
 	return reply(call, err)
 }

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
+	"log/slog"
 	"net"
 	"time"
 
@@ -43,6 +45,9 @@ type config struct {
 	codec          *metainfo.Codec
 	dial           func(ctx context.Context, network, addr string) (net.Conn, error)
 	from           string
+	tls            *tls.Config
+	maxConns       int
+	logger         *slog.Logger
 }
 
 func newConfig(opts []Option) config {
@@ -64,6 +69,9 @@ func newConfig(opts []Option) config {
 	}
 	if c.dial == nil {
 		c.dial = (&net.Dialer{}).DialContext
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
 	}
 	return c
 }
@@ -224,6 +232,45 @@ func WithDialer(dial func(ctx context.Context, network, addr string) (net.Conn, 
 	return optionFunc(func(c *config) {
 		if dial != nil {
 			c.dial = dial
+		}
+	})
+}
+
+// WithTLS makes every connection a TLS client connection configured by
+// cfg, over the connection the dialer makes ([WithDialer]); the handshake
+// is bounded like the dial ([WithConnectTimeout] and the call's deadline),
+// and a handshake that fails fails the call as a connection that could not
+// be made (volo.ErrConnection, not sent, so a balancer tries another
+// instance). Without cfg.ServerName, the host of the address dialled is
+// verified. For mutual TLS, give the client's certificate in
+// cfg.Certificates (or cfg.GetClientCertificate). Pooled connections are
+// probed before reuse through the socket under TLS, so one the server
+// closed is dropped rather than handed to a call. The client keeps cfg:
+// do not change it after New. Default: nil, plain TCP.
+func WithTLS(cfg *tls.Config) Option {
+	return optionFunc(func(c *config) { c.tls = cfg })
+}
+
+// WithMaxConnsPerAddr caps the pooled connections open to each address,
+// idle or in use, at n. A call that finds all n in use waits for one to
+// be put back or closed, no later than its deadline (its context's, or
+// [WithRPCTimeout]'s), and then fails with volo.ErrTimeout, marked as not
+// sent so that a balancer may try another instance. A call without a
+// deadline waits until its context ends. Multiplexed connections
+// ([WithMultiplexing]) have their own count and ignore it. Default: 0, no
+// cap; below 0 is taken as 0.
+func WithMaxConnsPerAddr(n int) Option {
+	return optionFunc(func(c *config) { c.maxConns = max(n, 0) })
+}
+
+// WithLogger sets where the client reports what happens to its
+// connections below the calls' own errors, at debug level: a dial that
+// failed, a pooled connection the peer had closed. Default: a logger that
+// discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return optionFunc(func(c *config) {
+		if l != nil {
+			c.logger = l
 		}
 	})
 }
