@@ -20,11 +20,20 @@ type Call struct {
 	Service string
 	// Method is the method name ("UnaryCall"), the last part of :path.
 	Method string
-	// Desc is the method's descriptor. A server dispatches through the
+	// Desc is a unary method's descriptor. A server dispatches through the
 	// descriptor it resolved from :path, so a layer that rewrites Method
 	// cannot hand one method's request to another's handler.
 	Desc *MethodDesc
-	// Req is the request message.
+	// StreamDesc is a streaming method's descriptor, in the stacks of
+	// streaming calls; Desc is nil there.
+	StreamDesc *StreamDesc
+	// ServerStream is, in a server's stack of streaming calls, the stream
+	// the handler is given; a layer wraps it by setting its own before it
+	// calls the next service. Nil elsewhere.
+	ServerStream ServerStream
+	// Req is the request message of a unary call, or of a server-streaming
+	// call on a client; nil in the other streaming calls, whose requests
+	// go through the stream.
 	Req proto.Message
 	// Resp is, on a client, the message the reply is decoded into; the
 	// transport returns it as the response. A server leaves it nil.

@@ -27,7 +27,7 @@ type MethodDesc struct {
 }
 
 // ServiceDesc describes a gRPC service: its fully qualified name, the
-// interface its implementations satisfy, and its unary methods.
+// interface its implementations satisfy, and its methods.
 // Generated code declares one per service, as grpc-go's does.
 type ServiceDesc struct {
 	// Name is the fully qualified service name ("grpc.testing.TestService").
@@ -37,8 +37,20 @@ type ServiceDesc struct {
 	// service is registered, an implementation that does not satisfy it.
 	// Nil accepts any implementation.
 	HandlerType any
-	// Methods lists the unary methods, each name once.
+	// Methods lists the unary methods and Streams the streaming ones, each
+	// name once across both.
 	Methods []*MethodDesc
+	Streams []*StreamDesc
+}
+
+// StreamMethod returns the streaming method named name, or nil.
+func (d *ServiceDesc) StreamMethod(name string) *StreamDesc {
+	for _, m := range d.Streams {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
 }
 
 // Method returns the method named name, or nil.

@@ -25,7 +25,7 @@ func (d *dispatch) Call(ctx context.Context, call *grpc.Call) (proto.Message, er
 	desc, impl := call.Desc, bind.Get(call)
 	if desc == nil || impl == nil {
 		r := d.s.lookup(call.FullMethod())
-		if r == nil {
+		if r == nil || r.desc == nil {
 			return nil, volo.Errorf(volo.CodeUnimplemented, "unknown method %s for service %s", call.Method, call.Service)
 		}
 		desc, impl = r.desc, r.impl
@@ -35,6 +35,28 @@ func (d *dispatch) Call(ctx context.Context, call *grpc.Call) (proto.Message, er
 
 // Describe names the dispatch in stack descriptions.
 func (d *dispatch) Describe() string { return "handler" }
+
+// streamDispatch is the bottom of the stream stack: it runs the handler
+// of the streaming method on call.ServerStream.
+type streamDispatch struct{ s *Server }
+
+func (d *streamDispatch) Call(ctx context.Context, call *grpc.Call) (struct{}, error) {
+	desc, impl := call.StreamDesc, bind.Get(call)
+	if desc == nil || impl == nil {
+		r := d.s.lookup(call.FullMethod())
+		if r == nil || r.stream == nil {
+			return struct{}{}, volo.Errorf(volo.CodeUnimplemented, "unknown method %s for service %s", call.Method, call.Service)
+		}
+		desc, impl = r.stream, r.impl
+	}
+	if call.ServerStream == nil {
+		return struct{}{}, volo.Errorf(volo.CodeInternal, "volo: %s called without a stream", call.FullMethod())
+	}
+	return struct{}{}, desc.Handler(impl, call.ServerStream)
+}
+
+// Describe names the dispatch in stack descriptions.
+func (d *streamDispatch) Describe() string { return "stream-handler" }
 
 // errPanic is what the caller reads of a handler's panic, unless
 // WithPanicDetails.
@@ -57,6 +79,9 @@ func (s *Server) serve(st *transport.ServerStream) (*transport.Response, *codec.
 	}
 	path := st.Path
 	r := s.lookup(path)
+	if r != nil && r.desc == nil {
+		return fail(volo.Errorf(volo.CodeUnimplemented, "volo: streaming method %s is not served by this transport yet", path))
+	}
 	if r == nil {
 		svc, method, _ := strings.Cut(path[1:], "/")
 		if !s.hasService(svc) {

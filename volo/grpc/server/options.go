@@ -20,6 +20,7 @@ type Option interface {
 type config struct {
 	t            transport.Config
 	middleware   []grpc.Middleware
+	streamMW     []grpc.ServerStreamMiddleware
 	maxConns     int
 	tls          *tls.Config
 	handshake    time.Duration
@@ -97,6 +98,13 @@ func (f optionFunc) apply(c *config) { f(c) }
 // Default: none.
 func WithMiddleware(mws ...grpc.Middleware) Option {
 	return optionFunc(func(c *config) { c.middleware = append(c.middleware, mws...) })
+}
+
+// WithStreamMiddleware adds layers over the handlers of streaming
+// methods, the first outermost; each may wrap call.ServerStream (see the
+// grpc package's doc). Default: none.
+func WithStreamMiddleware(mws ...grpc.ServerStreamMiddleware) Option {
+	return optionFunc(func(c *config) { c.streamMW = append(c.streamMW, mws...) })
 }
 
 // WithMaxRecvMsgSize bounds a request message, checked against its length

@@ -45,8 +45,9 @@ const registryTimeout = 10 * time.Second
 // Server serves gRPC services over HTTP/2: h2c, or TLS with ALPN.
 // Register services, then call Serve with one or more listeners.
 type Server struct {
-	cfg   config
-	stack grpc.Service
+	cfg     config
+	stack   grpc.Service
+	streams grpc.ServerStreamService
 
 	routes   sync.RWMutex
 	services map[string]*grpc.ServiceDesc
@@ -66,7 +67,8 @@ type Server struct {
 
 type route struct {
 	service string
-	desc    *grpc.MethodDesc
+	desc    *grpc.MethodDesc // unary
+	stream  *grpc.StreamDesc // streaming
 	impl    any
 }
 
@@ -85,12 +87,17 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.stack = stack
+	streams, err := motore.Build[*grpc.Call](grpc.ServerStreamService(&streamDispatch{s: s}), s.cfg.streamMW...)
+	if err != nil {
+		return nil, err
+	}
+	s.streams = streams
 	s.baseCtx, s.cancel = context.WithCancelCause(context.Background())
 	return s, nil
 }
 
-// Describe returns the server's stack, outermost layer first, ending with
-// the handler dispatch.
+// Describe returns the server's unary stack, outermost layer first,
+// ending with the handler dispatch.
 func (s *Server) Describe() string { return motore.Describe(s.stack) }
 
 // RegisterService adds a service whose methods are called on impl.
@@ -115,6 +122,9 @@ func (s *Server) RegisterService(desc *grpc.ServiceDesc, impl any) error {
 	for _, m := range desc.Methods {
 		s.methods["/"+desc.Name+"/"+m.Name] = &route{service: desc.Name, desc: m, impl: impl}
 	}
+	for _, m := range desc.Streams {
+		s.methods["/"+desc.Name+"/"+m.Name] = &route{service: desc.Name, stream: m, impl: impl}
+	}
 	return nil
 }
 
@@ -134,7 +144,22 @@ func checkService(desc *grpc.ServiceDesc, impl any) error {
 	if desc == nil || desc.Name == "" {
 		return fmt.Errorf("%w: nil description or no name", ErrInvalidService)
 	}
-	seen := make(map[string]bool, len(desc.Methods))
+	seen := make(map[string]bool, len(desc.Methods)+len(desc.Streams))
+	for i, m := range desc.Streams {
+		switch {
+		case m == nil:
+			return fmt.Errorf("%w: %s: stream %d is nil", ErrInvalidService, desc.Name, i)
+		case m.Name == "":
+			return fmt.Errorf("%w: %s: stream %d has no name", ErrInvalidService, desc.Name, i)
+		case seen[m.Name]:
+			return fmt.Errorf("%w: %s: method %s is listed twice", ErrInvalidService, desc.Name, m.Name)
+		case m.Handler == nil:
+			return fmt.Errorf("%w: method %s.%s has no Handler", ErrInvalidService, desc.Name, m.Name)
+		case m.Kind < grpc.ServerStreaming || m.Kind > grpc.BidiStreaming:
+			return fmt.Errorf("%w: method %s.%s has stream kind %d", ErrInvalidService, desc.Name, m.Name, m.Kind)
+		}
+		seen[m.Name] = true
+	}
 	for i, m := range desc.Methods {
 		switch {
 		case m == nil:
