@@ -42,7 +42,6 @@ type conn struct {
 	// timeout, eviction), and answers new requests with a refusal.
 	draining atomic.Bool
 	evict    atomic.Bool   // the server wants the connection's descriptor back
-	lastRead time.Time     // the reader's: when the last request was read
 	activity atomic.Int64  // unix nanoseconds of the last request read or call ended
 	inflight atomic.Int64  // bytes of requests and replies in flight (see budget)
 	lost     atomic.Bool   // a reply could not be written: the peer must not read a clean end
@@ -157,8 +156,7 @@ func (c *conn) next() int {
 
 // read notes that a request was read.
 func (c *conn) read() {
-	c.lastRead = time.Now()
-	c.activity.Store(c.lastRead.UnixNano())
+	c.activity.Store(time.Now().UnixNano())
 }
 
 // waitDeadline sets the read deadline for a wait between requests, d from

@@ -29,6 +29,7 @@ const drainQuiet = 100 * time.Millisecond
 func (c *conn) drain() {
 	c.draining.Store(true)
 	began := time.Now()
+	var sent time.Time // when the peer was last seen not to have every reply byte
 	for {
 		if c.br.Buffered() == 0 {
 			c.d.Reset(nil)
@@ -38,14 +39,30 @@ func (c *conn) drain() {
 		case c.br.Buffered() > 0:
 			// A request is there already.
 		case c.active.Load() == 0:
-			until := c.lastRead.Add(drainQuiet)
+			// Quiet means nothing read, no call ended and every reply
+			// delivered for drainQuiet: a peer that has just got a reply
+			// may send another request on the connection, which must
+			// find the server still reading, to be refused.
+			now := time.Now()
+			poll := now.Add(drainQuiet)
+			if n, ok := unacked(c.nc); ok && n > 0 {
+				sent, poll = now, now.Add(drainQuiet/4)
+			}
+			until := time.Unix(0, c.activity.Load())
+			if sent.After(until) {
+				until = sent
+			}
+			until = until.Add(drainQuiet)
 			if limit := began.Add(c.s.cfg.linger); c.s.cfg.linger > 0 && limit.Before(until) {
 				until = limit
 			}
-			if !time.Now().Before(until) {
+			if !now.Before(until) {
 				c.calls.Wait()
 				c.linger()
 				return
+			}
+			if poll.Before(until) {
+				until = poll
 			}
 			c.waitUntil(until)
 		default:

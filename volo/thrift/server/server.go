@@ -310,12 +310,15 @@ func (s *Server) deregisterOne(ctx context.Context, inst discovery.Instance) {
 	}
 }
 
-// add starts serving nc, unless the server is closing. It reports false if
-// it refused nc for the connection cap.
+// add starts serving nc. It reports false if it refused nc for the
+// connection cap. A connection accepted once the server began to shut
+// down is served as a draining one, which refuses its requests with the
+// not-run refusal: closed at once, it would end in a reset or in an end
+// of stream its peer could not tell from a lost call.
 func (s *Server) add(nc net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing.Load() {
+	if s.aborting.Load() {
 		nc.Close()
 		return true
 	}
