@@ -25,11 +25,11 @@ type Adaptive[Req, Resp any] struct {
 // RetryAfter estimates when a slot frees up, or wait with [WithQueue].
 //
 // Options read: [WithClassifier], [WithQueue], [WithLIFO], [WithOnReject].
-func NewAdaptive[Req, Resp any](alg Algorithm, opts ...Option) *Adaptive[Req, Resp] {
+func NewAdaptive[Req, Resp any](alg Algorithm, opts ...AdaptiveOption) *Adaptive[Req, Resp] {
 	if alg == nil {
 		alg = Gradient(GradientConfig{})
 	}
-	cfg := newConfig(opts)
+	cfg := adaptiveConfig(opts)
 	return &Adaptive[Req, Resp]{
 		g:        newGate("adaptive concurrency", max(alg.InitialLimit(), 1), cfg),
 		alg:      alg,
@@ -40,9 +40,7 @@ func NewAdaptive[Req, Resp any](alg Algorithm, opts ...Option) *Adaptive[Req, Re
 // Layer wraps next so that each call holds a slot while it runs and teaches
 // the algorithm when it ends.
 func (a *Adaptive[Req, Resp]) Layer(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
-	if next == nil {
-		panic(&motore.BuildError{Layer: "adaptive concurrency", Index: -1, Err: motore.ErrNilService})
-	}
+	motore.CheckBuild("adaptive concurrency", next, nil)
 	return &adaptiveService[Req, Resp]{a: a, next: next}
 }
 

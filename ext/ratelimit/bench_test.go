@@ -3,7 +3,9 @@ package ratelimit_test
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -52,10 +54,10 @@ func BenchmarkRate(b *testing.B) {
 
 func BenchmarkKeyed(b *testing.B) {
 	b.Run("held-key", func(b *testing.B) {
-		benchCall(b, ratelimit.NewKeyed[string](byReq, rate.Limit(1e12), 1<<30).Layer(echo()))
+		benchCall(b, ratelimit.NewKeyed[string, string](byReq, rate.Limit(1e12), 1<<30).Layer(echo()))
 	})
 	b.Run("held-key-parallel", func(b *testing.B) {
-		benchParallel(b, ratelimit.NewKeyed[string](byReq, rate.Limit(1e12), 1<<30).Layer(echo()))
+		benchParallel(b, ratelimit.NewKeyed[string, string](byReq, rate.Limit(1e12), 1<<30).Layer(echo()))
 	})
 	// Every call brings a key never seen, at the key bound: each one evicts
 	// the least recently used key.
@@ -64,7 +66,7 @@ func BenchmarkKeyed(b *testing.B) {
 		for i := range keys {
 			keys[i] = strconv.Itoa(i)
 		}
-		svc := ratelimit.NewKeyed[string](byReq, 100, 10, ratelimit.WithMaxKeys(1000)).Layer(echo())
+		svc := ratelimit.NewKeyed[string, string](byReq, 100, 10, ratelimit.WithMaxKeys(1000)).Layer(echo())
 		ctx := context.Background()
 		b.ReportAllocs()
 		stop := cpuTimer(b)
@@ -96,6 +98,39 @@ func BenchmarkAdaptive(b *testing.B) {
 		})
 		b.Run(name+"-parallel", func(b *testing.B) {
 			benchParallel(b, ratelimit.NewAdaptive[string, string](alg()).Layer(echo()))
+		})
+	}
+}
+
+// BenchmarkRateAccuracy measures what the fake-clock tests cannot: how close
+// callers that never pause come to a limit of 1000/s on the wall clock of
+// this machine. "rate-share" is the admitted calls per second of wall time
+// over the limit; 1 is exact, and a loaded machine, whose callers miss
+// tokens while they are not running, gives less.
+func BenchmarkRateAccuracy(b *testing.B) {
+	for _, mode := range []struct {
+		name string
+		opts []ratelimit.RateOption
+	}{
+		{"reject", nil},
+		{"wait", []ratelimit.RateOption{ratelimit.WithWait(0)}},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
+			var admitted atomic.Int64
+			svc := ratelimit.Rate[string, string](rate.NewLimiter(1000, 1), mode.opts...).Layer(
+				motore.ServiceFn(func(context.Context, string) (string, error) {
+					admitted.Add(1)
+					return "", nil
+				}))
+			ctx := context.Background()
+			b.ReportAllocs()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					_, _ = svc.Call(ctx, "req")
+				}
+			})
+			b.ReportMetric(float64(admitted.Load())/time.Since(start).Seconds()/1000, "rate-share")
 		})
 	}
 }

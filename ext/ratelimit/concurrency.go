@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/govolo/volo/motore"
@@ -11,25 +12,34 @@ import (
 // changed at run time. It is a motore middleware; services built from one
 // Concurrency share its slots, so it can bound a whole server.
 type Concurrency[Req, Resp any] struct {
+	n int // as given, checked when the layer is applied
 	g *gate
 }
 
-// NewConcurrency returns a limit of n calls in flight; n below 1 is clamped
-// to 1. A call beyond it is rejected at once with a *LimitedError
+// ErrBadLimit is the build error (inside a *motore.BuildError) of a
+// concurrency limit of zero or less.
+var ErrBadLimit = errors.New("ratelimit: limit of zero or less")
+
+// NewConcurrency returns a limit of n calls in flight. An n of zero or less
+// has no meaning (it would admit nothing, or serialise every call if taken
+// as 1), so applying the layer panics with a *motore.BuildError wrapping
+// [ErrBadLimit]. A call beyond it is rejected at once with a *LimitedError
 // (errors.Is(err, ErrLimited)) whose RetryAfter estimates when a slot frees
 // up from the latency of recent calls; with [WithQueue] it waits for a slot
 // in a bounded queue first.
 //
 // Options read: [WithQueue], [WithLIFO], [WithOnReject].
-func NewConcurrency[Req, Resp any](n int, opts ...Option) *Concurrency[Req, Resp] {
-	return &Concurrency[Req, Resp]{g: newGate("concurrency", max(n, 1), newConfig(opts))}
+func NewConcurrency[Req, Resp any](n int, opts ...ConcurrencyOption) *Concurrency[Req, Resp] {
+	return &Concurrency[Req, Resp]{n: n, g: newGate("concurrency", max(n, 1), concurrencyConfig(opts))}
 }
 
 // Layer wraps next so that each call holds a slot while it runs.
 func (c *Concurrency[Req, Resp]) Layer(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
-	if next == nil {
-		panic(&motore.BuildError{Layer: "concurrency", Index: -1, Err: motore.ErrNilService})
+	var err error
+	if c.n <= 0 {
+		err = ErrBadLimit
 	}
+	motore.CheckBuild("concurrency", next, err)
 	return &concurrencyService[Req, Resp]{c: c, next: next}
 }
 

@@ -62,7 +62,7 @@ func callAsync(svc motore.Service[string, string], ctx context.Context, req stri
 
 func TestConcurrencyNeverExceedsLimitUnder200Callers(t *testing.T) {
 	const n, callers = 8, 200
-	for name, opts := range map[string][]ratelimit.Option{
+	for name, opts := range map[string][]ratelimit.ConcurrencyOption{
 		"reject": nil,
 		"queue":  {ratelimit.WithQueue(callers, 0)},
 	} {
@@ -250,9 +250,9 @@ func TestConcurrencyBuildAndDescribe(t *testing.T) {
 	assert.ErrorIs(t, err, motore.ErrNilService)
 	svc, err := motore.Build(echo(),
 		ratelimit.NewConcurrency[string, string](64),
-		ratelimit.NewConcurrency[string, string](0, ratelimit.WithQueue(128, 50*time.Millisecond), ratelimit.WithLIFO()))
+		ratelimit.NewConcurrency[string, string](2, ratelimit.WithQueue(128, 50*time.Millisecond), ratelimit.WithLIFO()))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"concurrency(64)", "concurrency(1, queue 128 up to 50ms, lifo)"}, motore.Layers(svc)[:2])
+	assert.Equal(t, []string{"concurrency(64)", "concurrency(2, queue 128 up to 50ms, lifo)"}, motore.Layers(svc)[:2])
 }
 
 func TestConcurrencyAdmittedPathAllocatesNothing(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/govolo/volo/ext/ratelimit"
+	"github.com/govolo/volo/motore"
 )
 
 // callWithin runs one call on its own goroutine and fails the test if it
@@ -56,7 +57,7 @@ func TestRateWaitNeverWaitsForATokenThatNeverComes(t *testing.T) {
 			assert.False(t, ok, "no retry hint when no token will come")
 			assert.Greater(t, lim.Tokens(), -0.5, "the reserved token was given back")
 
-			keyed := ratelimit.NewKeyed[string](byReq, tt.limit, 1, ratelimit.WithWait(tt.maxWait)).Layer(echo())
+			keyed := ratelimit.NewKeyed[string, string](byReq, tt.limit, 1, ratelimit.WithWait(tt.maxWait)).Layer(echo())
 			_, err = keyed.Call(context.Background(), "k")
 			require.NoError(t, err, "the burst is admitted")
 			err = callWithin(t, func(ctx context.Context) error { _, err := keyed.Call(ctx, "k"); return err })
@@ -175,33 +176,40 @@ func TestAlgorithmsClampNaNAndInf(t *testing.T) {
 }
 
 func TestExtremeOptionsAreClamped(t *testing.T) {
-	t.Run("max keys below one holds one key", func(t *testing.T) {
+	t.Run("max keys and idle timeout of zero or less are the defaults", func(t *testing.T) {
 		for _, n := range []int{0, -1, math.MinInt} {
-			k := ratelimit.NewKeyed[string](byReq, rate.Inf, 0, ratelimit.WithMaxKeys(n), ratelimit.WithIdleTimeout(math.MinInt64))
+			k := ratelimit.NewKeyed[string, string](byReq, rate.Inf, 0, ratelimit.WithMaxKeys(n), ratelimit.WithIdleTimeout(time.Duration(n)))
 			svc := k.Layer(echo())
-			for _, key := range []string{"", "a", string(make([]byte, 1<<16))} {
+			keys := []string{"", "a", string(make([]byte, 1<<16))}
+			for _, key := range keys {
 				_, err := svc.Call(context.Background(), key)
 				require.NoError(t, err)
-				assert.LessOrEqual(t, k.Len(), 1)
 			}
+			assert.Equal(t, len(keys), k.Len(), "the default bound, 10,000 keys, holds them all")
+			assert.Contains(t, motore.Describe(svc), "max 10000 keys")
 		}
 	})
-	t.Run("concurrency below one is one", func(t *testing.T) {
+	t.Run("concurrency of zero or less is a build error", func(t *testing.T) {
 		for _, n := range []int{0, -1, math.MinInt} {
-			c := ratelimit.NewConcurrency[string, string](n, ratelimit.WithQueue(math.MinInt, math.MinInt64))
-			assert.Equal(t, 1, c.Limit())
-			c.SetLimit(n)
-			assert.Equal(t, 1, c.Limit())
-			b := newBlocker()
-			svc := c.Layer(b)
-			out := make(chan result, 1)
-			callAsync(svc, context.Background(), "held", out)
-			assert.Equal(t, "held", b.next(t))
-			_, err := svc.Call(context.Background(), "over")
-			require.ErrorIs(t, err, ratelimit.ErrLimited, "no queue")
-			b.release <- struct{}{}
-			require.NoError(t, (<-out).err)
+			_, err := motore.Build(echo(), motore.Middleware[string, string](ratelimit.NewConcurrency[string, string](n)))
+			var be *motore.BuildError
+			require.ErrorAs(t, err, &be)
+			assert.ErrorIs(t, err, ratelimit.ErrBadLimit)
 		}
+	})
+	t.Run("a queue of zero or less is no queue", func(t *testing.T) {
+		c := ratelimit.NewConcurrency[string, string](1, ratelimit.WithQueue(math.MinInt, math.MinInt64))
+		c.SetLimit(math.MinInt)
+		assert.Equal(t, 1, c.Limit(), "SetLimit at run time keeps at least one slot")
+		b := newBlocker()
+		svc := c.Layer(b)
+		out := make(chan result, 1)
+		callAsync(svc, context.Background(), "held", out)
+		assert.Equal(t, "held", b.next(t))
+		_, err := svc.Call(context.Background(), "over")
+		require.ErrorIs(t, err, ratelimit.ErrLimited, "no queue")
+		b.release <- struct{}{}
+		require.NoError(t, (<-out).err)
 	})
 	t.Run("a queued caller whose context already ended leaves at once", func(t *testing.T) {
 		c := ratelimit.NewConcurrency[string, string](1, ratelimit.WithQueue(math.MaxInt, 0))

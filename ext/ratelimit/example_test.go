@@ -56,7 +56,7 @@ func ExampleWithWait() {
 func ExampleNewKeyed() {
 	type request struct{ tenant, body string }
 	byTenant := func(_ context.Context, req request) string { return req.tenant }
-	perTenant := ratelimit.NewKeyed[string](byTenant, rate.Every(time.Minute), 1,
+	perTenant := ratelimit.NewKeyed[request, string](byTenant, rate.Every(time.Minute), 1,
 		ratelimit.WithMaxKeys(10_000),
 		ratelimit.WithOnReject(func(_ context.Context, e ratelimit.LimitedError) {
 			fmt.Println("rejected", e.Key)

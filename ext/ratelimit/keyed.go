@@ -29,13 +29,12 @@ type Keyed[Req, Resp any] struct {
 // is rejected with a *LimitedError carrying the key (errors.Is(err,
 // ErrLimited)), or waits with [WithWait].
 //
-// Resp comes first because it cannot be inferred: NewKeyed[Resp](key, ...).
 // A nil key function is reported when the middleware is applied, as a
 // *motore.BuildError wrapping motore.ErrNilFunc.
 //
 // Options read: [WithMaxKeys], [WithIdleTimeout], [WithWait], [WithOnReject].
-func NewKeyed[Resp, Req any](key func(ctx context.Context, req Req) string, limit rate.Limit, burst int, opts ...Option) *Keyed[Req, Resp] {
-	cfg := newConfig(opts)
+func NewKeyed[Req, Resp any](key func(ctx context.Context, req Req) string, limit rate.Limit, burst int, opts ...KeyedOption) *Keyed[Req, Resp] {
+	cfg := keyedConfig(opts)
 	return &Keyed[Req, Resp]{
 		key:   key,
 		store: newKeyStore(limit, burst, cfg.maxKeys, cfg.idle),
@@ -45,12 +44,11 @@ func NewKeyed[Resp, Req any](key func(ctx context.Context, req Req) string, limi
 
 // Layer wraps next so that each call spends a token of its key's bucket.
 func (k *Keyed[Req, Resp]) Layer(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
-	if next == nil {
-		panic(&motore.BuildError{Layer: "ratelimit per key", Index: -1, Err: motore.ErrNilService})
-	}
+	var err error
 	if k.key == nil {
-		panic(&motore.BuildError{Layer: "ratelimit per key", Index: -1, Err: motore.ErrNilFunc})
+		err = motore.ErrNilFunc
 	}
+	motore.CheckBuild("ratelimit per key", next, err)
 	return &keyedService[Req, Resp]{k: k, next: next}
 }
 

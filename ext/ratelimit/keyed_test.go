@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -19,7 +20,7 @@ func byReq(_ context.Context, req string) string { return req }
 
 func TestKeyedLimitsEachKeyAlone(t *testing.T) {
 	var keys []string
-	k := ratelimit.NewKeyed[string](byReq, rate.Every(time.Hour), 2, ratelimit.WithOnReject(func(_ context.Context, e ratelimit.LimitedError) {
+	k := ratelimit.NewKeyed[string, string](byReq, rate.Every(time.Hour), 2, ratelimit.WithOnReject(func(_ context.Context, e ratelimit.LimitedError) {
 		keys = append(keys, e.Key)
 	}))
 	svc := k.Layer(echo())
@@ -46,7 +47,7 @@ func TestKeyedLimitsEachKeyAlone(t *testing.T) {
 // more keys than the configured maximum.
 func TestKeyedMillionKeysStayBounded(t *testing.T) {
 	const maxKeys = 1000
-	k := ratelimit.NewKeyed[string](byReq, 10, 1, ratelimit.WithMaxKeys(maxKeys))
+	k := ratelimit.NewKeyed[string, string](byReq, 10, 1, ratelimit.WithMaxKeys(maxKeys))
 	svc := k.Layer(echo())
 	ctx := context.Background()
 	for i := range 1_000_000 {
@@ -63,7 +64,7 @@ func TestKeyedMillionKeysStayBounded(t *testing.T) {
 }
 
 func TestKeyedEvictsLeastRecentlyUsed(t *testing.T) {
-	k := ratelimit.NewKeyed[string](byReq, rate.Every(time.Hour), 1, ratelimit.WithMaxKeys(2))
+	k := ratelimit.NewKeyed[string, string](byReq, rate.Every(time.Hour), 1, ratelimit.WithMaxKeys(2))
 	svc := k.Layer(echo())
 	call := func(key string) error {
 		_, err := svc.Call(context.Background(), key)
@@ -79,30 +80,37 @@ func TestKeyedEvictsLeastRecentlyUsed(t *testing.T) {
 }
 
 func TestKeyedForgetsIdleKeys(t *testing.T) {
-	k := ratelimit.NewKeyed[string](byReq, 1e6, 1, ratelimit.WithIdleTimeout(10*time.Millisecond))
-	svc := k.Layer(echo())
-	for _, key := range []string{"a", "b", "c"} {
-		_, err := svc.Call(context.Background(), key)
+	synctest.Test(t, func(t *testing.T) {
+		k := ratelimit.NewKeyed[string, string](byReq, 1e6, 1, ratelimit.WithIdleTimeout(10*time.Millisecond))
+		svc := k.Layer(echo())
+		for _, key := range []string{"a", "b", "c"} {
+			_, err := svc.Call(context.Background(), key)
+			require.NoError(t, err)
+		}
+		time.Sleep(11 * time.Millisecond)
+		_, err := svc.Call(context.Background(), "d")
 		require.NoError(t, err)
-	}
-	require.Eventually(t, func() bool { return k.Len() == 0 }, 5*time.Second, 5*time.Millisecond)
+		assert.Equal(t, 1, k.Len(), "a, b and c were idle for longer than 10ms, and went at the next call")
+	})
 }
 
 // An idle timeout shorter than the time a bucket takes to refill would hand
 // a forgotten key fresh tokens; the key is kept until it has earned them.
 func TestKeyedIdleTimeoutNeverBeatsRefill(t *testing.T) {
-	k := ratelimit.NewKeyed[string](byReq, rate.Every(time.Hour), 1, ratelimit.WithIdleTimeout(time.Millisecond))
-	svc := k.Layer(echo())
-	_, err := svc.Call(context.Background(), "a")
-	require.NoError(t, err)
-	time.Sleep(20 * time.Millisecond)
-	_, err = svc.Call(context.Background(), "a")
-	assert.ErrorIs(t, err, ratelimit.ErrLimited)
-	assert.Equal(t, 1, k.Len())
+	synctest.Test(t, func(t *testing.T) {
+		k := ratelimit.NewKeyed[string, string](byReq, rate.Every(time.Hour), 1, ratelimit.WithIdleTimeout(time.Millisecond))
+		svc := k.Layer(echo())
+		_, err := svc.Call(context.Background(), "a")
+		require.NoError(t, err)
+		time.Sleep(time.Minute)
+		_, err = svc.Call(context.Background(), "a")
+		assert.ErrorIs(t, err, ratelimit.ErrLimited)
+		assert.Equal(t, 1, k.Len())
+	})
 }
 
 func TestKeyedSetLimitAndBurst(t *testing.T) {
-	k := ratelimit.NewKeyed[string](byReq, rate.Every(time.Hour), 1)
+	k := ratelimit.NewKeyed[string, string](byReq, rate.Every(time.Hour), 1)
 	svc := k.Layer(echo())
 	_, err := svc.Call(context.Background(), "a")
 	require.NoError(t, err)
@@ -126,7 +134,7 @@ func TestKeyedSetLimitAndBurst(t *testing.T) {
 }
 
 func TestKeyedWait(t *testing.T) {
-	k := ratelimit.NewKeyed[string](byReq, rate.Every(10*time.Millisecond), 1, ratelimit.WithWait(time.Second))
+	k := ratelimit.NewKeyed[string, string](byReq, rate.Every(10*time.Millisecond), 1, ratelimit.WithWait(time.Second))
 	svc := k.Layer(echo())
 	for range 3 {
 		_, err := svc.Call(context.Background(), "a")
@@ -137,16 +145,16 @@ func TestKeyedWait(t *testing.T) {
 func TestKeyedBuildAndDescribe(t *testing.T) {
 	_, err := motore.Build(echo(), ratelimit.NewKeyed[string, string](nil, 1, 1))
 	assert.ErrorIs(t, err, motore.ErrNilFunc)
-	_, err = motore.Apply(ratelimit.NewKeyed[string](byReq, 1, 1), nil)
+	_, err = motore.Apply(ratelimit.NewKeyed[string, string](byReq, 1, 1), nil)
 	assert.ErrorIs(t, err, motore.ErrNilService)
 
-	svc, err := motore.Build(echo(), ratelimit.NewKeyed[string](byReq, 100, 10, ratelimit.WithMaxKeys(500)))
+	svc, err := motore.Build(echo(), ratelimit.NewKeyed[string, string](byReq, 100, 10, ratelimit.WithMaxKeys(500)))
 	require.NoError(t, err)
 	assert.Equal(t, "ratelimit per key(100/s, burst 10, max 500 keys)", motore.Layers(svc)[0])
 }
 
 func TestKeyedHeldKeyAllocatesNothing(t *testing.T) {
-	svc := ratelimit.NewKeyed[string](byReq, rate.Limit(1e12), 1<<30).Layer(echo())
+	svc := ratelimit.NewKeyed[string, string](byReq, rate.Limit(1e12), 1<<30).Layer(echo())
 	ctx := context.Background()
 	_, _ = svc.Call(ctx, "tenant")
 	assert.Zero(t, testing.AllocsPerRun(1000, func() { _, _ = svc.Call(ctx, "tenant") }))

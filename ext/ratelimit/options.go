@@ -7,17 +7,74 @@ import (
 	"time"
 )
 
-// An Option configures a limiter. Each option says which constructors read
-// it; the others ignore it, so one option list can be shared by several
-// limiters. Out-of-range values are clamped to the nearest valid one, as each
-// option documents: a constructor never fails and never panics on them.
-type Option interface {
-	apply(*config)
+// Each constructor reads its own options, and an option it does not read
+// does not compile there:
+//
+//   - [Rate] takes [RateOption]s: [WithWait], [WithOnReject].
+//   - [NewKeyed] takes [KeyedOption]s: those of Rate, [WithMaxKeys] and
+//     [WithIdleTimeout].
+//   - [NewConcurrency] takes [ConcurrencyOption]s: [WithQueue], [WithLIFO],
+//     [WithOnReject].
+//   - [NewAdaptive] takes [AdaptiveOption]s: those of NewConcurrency and
+//     [WithClassifier].
+//
+// Zero or less, and nil, mean the default each option states; no value is
+// clamped to the nearest valid one.
+
+// A RateOption configures a [Rate] layer.
+type RateOption interface{ applyRate(*config) }
+
+// A KeyedOption configures a [NewKeyed] layer.
+type KeyedOption interface{ applyKeyed(*config) }
+
+// A ConcurrencyOption configures a [NewConcurrency] layer.
+type ConcurrencyOption interface{ applyConcurrency(*config) }
+
+// An AdaptiveOption configures a [NewAdaptive] layer.
+type AdaptiveOption interface{ applyAdaptive(*config) }
+
+// A BucketOption configures both token-bucket limiters, [Rate] and
+// [NewKeyed].
+type BucketOption interface {
+	RateOption
+	KeyedOption
 }
 
-type optionFunc func(*config)
+// A QueueOption configures both concurrency limiters, [NewConcurrency] and
+// [NewAdaptive].
+type QueueOption interface {
+	ConcurrencyOption
+	AdaptiveOption
+}
 
-func (f optionFunc) apply(c *config) { f(c) }
+// An Option configures every limiter of this package.
+type Option interface {
+	BucketOption
+	QueueOption
+}
+
+// The option types: each has the methods of the constructors that read it,
+// and no others.
+type (
+	anyOption      func(*config)
+	bucketOption   func(*config)
+	keyedOption    func(*config)
+	queueOption    func(*config)
+	adaptiveOption func(*config)
+)
+
+func (f anyOption) applyRate(c *config)        { f(c) }
+func (f anyOption) applyKeyed(c *config)       { f(c) }
+func (f anyOption) applyConcurrency(c *config) { f(c) }
+func (f anyOption) applyAdaptive(c *config)    { f(c) }
+func (f bucketOption) applyRate(c *config)     { f(c) }
+func (f bucketOption) applyKeyed(c *config)    { f(c) }
+func (f keyedOption) applyKeyed(c *config)     { f(c) }
+func (f queueOption) applyConcurrency(c *config) {
+	f(c)
+}
+func (f queueOption) applyAdaptive(c *config)    { f(c) }
+func (f adaptiveOption) applyAdaptive(c *config) { f(c) }
 
 type config struct {
 	// wait mode of the token bucket; off by default: reject at once.
@@ -45,15 +102,49 @@ const (
 	defaultIdle    = time.Minute
 )
 
-func newConfig(opts []Option) *config {
-	c := &config{
+func defaultConfig() *config {
+	return &config{
 		maxKeys:  defaultMaxKeys,
 		idle:     defaultIdle,
 		classify: DefaultClassifier,
 	}
+}
+
+func rateConfig(opts []RateOption) *config {
+	c := defaultConfig()
 	for _, o := range opts {
 		if o != nil {
-			o.apply(c)
+			o.applyRate(c)
+		}
+	}
+	return c
+}
+
+func keyedConfig(opts []KeyedOption) *config {
+	c := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.applyKeyed(c)
+		}
+	}
+	return c
+}
+
+func concurrencyConfig(opts []ConcurrencyOption) *config {
+	c := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.applyConcurrency(c)
+		}
+	}
+	return c
+}
+
+func adaptiveConfig(opts []AdaptiveOption) *config {
+	c := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.applyAdaptive(c)
 		}
 	}
 	return c
@@ -69,8 +160,8 @@ func newConfig(opts []Option) *config {
 // reach the next token) rejects at once, with no RetryAfter hint.
 //
 // Default: no waiting; a call finding the bucket empty is rejected.
-func WithWait(maxWait time.Duration) Option {
-	return optionFunc(func(c *config) {
+func WithWait(maxWait time.Duration) BucketOption {
+	return bucketOption(func(c *config) {
 		c.wait = true
 		c.maxWait = max(maxWait, 0)
 	})
@@ -85,8 +176,8 @@ func WithWait(maxWait time.Duration) Option {
 // by the context alone.
 //
 // Default: no queue; a call finding every slot taken is rejected at once.
-func WithQueue(size int, maxWait time.Duration) Option {
-	return optionFunc(func(c *config) {
+func WithQueue(size int, maxWait time.Duration) QueueOption {
+	return queueOption(func(c *config) {
 		c.queue = max(size, 0)
 		c.queueWait = max(maxWait, 0)
 	})
@@ -98,8 +189,8 @@ func WithQueue(size int, maxWait time.Duration) Option {
 // cost of fairness.
 //
 // Default: first in, first out.
-func WithLIFO() Option {
-	return optionFunc(func(c *config) { c.lifo = true })
+func WithLIFO() QueueOption {
+	return queueOption(func(c *config) { c.lifo = true })
 }
 
 // WithOnReject sets a hook called with each rejection, before the error is
@@ -109,37 +200,45 @@ func WithLIFO() Option {
 //
 // Default: none.
 func WithOnReject(f func(ctx context.Context, e LimitedError)) Option {
-	return optionFunc(func(c *config) { c.onReject = f })
+	return anyOption(func(c *config) { c.onReject = f })
 }
 
 // WithMaxKeys bounds the number of keys a per-key limiter ([NewKeyed])
 // holds; when a new key arrives at the bound the least recently used key is
-// forgotten. Values below 1 are clamped to 1. Keep it above the number of
-// keys active at once: a forgotten key that comes back starts with a full
-// bucket.
+// forgotten. Keep it above the number of keys active at once: a forgotten
+// key that comes back starts with a full bucket.
 //
-// Default: 10,000.
-func WithMaxKeys(n int) Option {
-	return optionFunc(func(c *config) { c.maxKeys = max(n, 1) })
+// Default: 10,000. Zero or less: the default.
+func WithMaxKeys(n int) KeyedOption {
+	return keyedOption(func(c *config) {
+		if n <= 0 {
+			n = defaultMaxKeys
+		}
+		c.maxKeys = n
+	})
 }
 
 // WithIdleTimeout makes a per-key limiter ([NewKeyed]) forget a key unused
 // for d. It is never shorter than the time a bucket takes to refill
 // (burst/limit), so forgetting a key never gives it more than its rate.
 // Expiry is lazy: it happens during calls, with no goroutine of its own.
-// Values of zero or less are clamped to that refill time.
 //
-// Default: 1 minute.
-func WithIdleTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.idle = max(d, 0) })
+// Default: 1 minute. Zero or less: the default.
+func WithIdleTimeout(d time.Duration) KeyedOption {
+	return keyedOption(func(c *config) {
+		if d <= 0 {
+			d = defaultIdle
+		}
+		c.idle = d
+	})
 }
 
 // WithClassifier sets how the adaptive limiter ([NewAdaptive]) reads the
 // inner service's result. A nil f restores [DefaultClassifier].
 //
 // Default: [DefaultClassifier].
-func WithClassifier(f func(err error) Outcome) Option {
-	return optionFunc(func(c *config) {
+func WithClassifier(f func(err error) Outcome) AdaptiveOption {
+	return adaptiveOption(func(c *config) {
 		if f == nil {
 			f = DefaultClassifier
 		}

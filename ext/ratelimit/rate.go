@@ -14,8 +14,26 @@ import (
 )
 
 // ErrNilLimiter is the build error (inside a *motore.BuildError) of a rate
-// layer given a nil *rate.Limiter.
+// layer given a nil limiter.
 var ErrNilLimiter = errors.New("ratelimit: nil limiter")
+
+// Limiter is the token bucket a [Rate] layer spends from: what the layer
+// calls of it, and no more. A *rate.Limiter is one; a wrapper of it (one
+// that counts, or that changes its rate from a config store) can be too.
+type Limiter interface {
+	AllowN(t time.Time, n int) bool
+	ReserveN(t time.Time, n int) *rate.Reservation
+	TokensAt(t time.Time) float64
+	Limit() rate.Limit
+	Burst() int
+}
+
+var (
+	_ Limiter                     = (*rate.Limiter)(nil)
+	_ motore.Middleware[int, int] = (*Concurrency[int, int])(nil)
+	_ motore.Middleware[int, int] = (*Adaptive[int, int])(nil)
+	_ motore.Middleware[int, int] = (*Keyed[int, int])(nil)
+)
 
 // Rate returns a middleware that admits calls at the rate of lim, a token
 // bucket: each call takes a token, and a call that finds none is rejected
@@ -28,23 +46,23 @@ var ErrNilLimiter = errors.New("ratelimit: nil limiter")
 // follows. Services built from one middleware share lim.
 //
 // Options read: [WithWait], [WithOnReject]. The admitted path allocates
-// nothing; a rejection allocates its error.
-func Rate[Req, Resp any](lim *rate.Limiter, opts ...Option) motore.Middleware[Req, Resp] {
-	cfg := newConfig(opts)
+// nothing; a rejection allocates its error. A nil lim (a nil *rate.Limiter
+// too) is a build error wrapping [ErrNilLimiter].
+func Rate[Req, Resp any](lim Limiter, opts ...RateOption) motore.Middleware[Req, Resp] {
+	cfg := rateConfig(opts)
 	return motore.LayerFunc[motore.Service[Req, Resp], motore.Service[Req, Resp]](
 		func(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
-			if next == nil {
-				panic(&motore.BuildError{Layer: "ratelimit", Index: -1, Err: motore.ErrNilService})
+			var err error
+			if rl, ok := lim.(*rate.Limiter); lim == nil || ok && rl == nil {
+				err = ErrNilLimiter
 			}
-			if lim == nil {
-				panic(&motore.BuildError{Layer: "ratelimit", Index: -1, Err: ErrNilLimiter})
-			}
+			motore.CheckBuild("ratelimit", next, err)
 			return &rateService[Req, Resp]{lim: lim, cfg: cfg, next: next}
 		})
 }
 
 type rateService[Req, Resp any] struct {
-	lim  *rate.Limiter
+	lim  Limiter
 	cfg  *config
 	next motore.Service[Req, Resp]
 }
@@ -76,7 +94,7 @@ func (s *rateService[Req, Resp]) Unwrap() any { return s.next }
 // refuse handles a call that found lim's bucket empty at now. In wait mode
 // it reserves a token and waits for it if it comes in time; otherwise, or
 // when it would not, it rejects. A nil result admits the call.
-func (c *config) refuse(ctx context.Context, lim *rate.Limiter, now time.Time, name, key string) error {
+func (c *config) refuse(ctx context.Context, lim Limiter, now time.Time, name, key string) error {
 	if !c.wait {
 		return c.reject(ctx, LimitedError{Limiter: name, Key: key, RetryAfter: untilToken(lim, now)})
 	}
@@ -128,7 +146,7 @@ func (c *config) refuse(ctx context.Context, lim *rate.Limiter, now time.Time, n
 // than the rate; this lock keeps the readings in order for the callers of
 // this layer. It is taken only on the waiting path. It returns the time
 // the token was reserved at, too.
-func (c *config) reserve(lim *rate.Limiter) (*rate.Reservation, time.Time) {
+func (c *config) reserve(lim Limiter) (*rate.Reservation, time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
@@ -146,7 +164,7 @@ func (c *config) cancel(r *rate.Reservation) {
 // untilToken estimates how long lim takes to hold a whole token again, or
 // returns zero when it never will, or not within what a time.Duration can
 // hold (converting a larger float would overflow, to a negative hint).
-func untilToken(lim *rate.Limiter, now time.Time) time.Duration {
+func untilToken(lim Limiter, now time.Time) time.Duration {
 	limit := lim.Limit()
 	if limit <= 0 || limit == rate.Inf || lim.Burst() < 1 {
 		return 0
