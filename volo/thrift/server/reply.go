@@ -131,7 +131,10 @@ func (c *conn) writeReply(r *request, info map[string]string, res thrift.Struct,
 }
 
 // write encodes and writes one reply, unless r was answered already. The
-// reply's bytes count against the bytes in flight until written.
+// reply's bytes count against the bytes in flight until written. Over
+// the budget, a reply is encoded only once the connection's earlier
+// replies are out: a peer that does not read its replies holds one
+// encoded reply on the server, not one for each call it sent.
 func (c *conn) write(r *request, info map[string]string, typ thrift.MessageType, body thrift.Struct) {
 	if r.replied.Load() {
 		return
@@ -148,22 +151,21 @@ func (c *conn) write(r *request, info map[string]string, typ thrift.MessageType,
 	}
 	buf := frame.GetBuffer()
 	defer buf.Free()
-	var werr error
-	buf.B, werr = frame.AppendMessage(buf.B, r.framing, h, r.name, typ, r.seq, body)
-	if werr != nil && h != nil {
-		// A header too large to encode: reply without it.
-		c.s.cfg.logger.Warn("volo: reply header dropped", "method", r.name, "err", werr)
-		buf.B, werr = frame.AppendMessage(buf.B[:0], r.framing, &frame.Header{SeqID: r.header.SeqID}, r.name, typ, r.seq, body)
+	lazy := !c.s.budget.allows(c)
+	if lazy {
+		c.wmu.Lock()
+		defer c.wmu.Unlock()
 	}
-	if werr != nil {
-		c.s.cfg.logger.Error("volo: cannot encode reply", "method", r.name, "err", werr)
+	if !c.encode(buf, r, h, typ, body) {
 		return
 	}
 	cost := int64(len(buf.B))
 	c.s.budget.charge(c, cost)
 	defer c.s.budget.release(c, cost)
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
+	if !lazy {
+		c.wmu.Lock()
+		defer c.wmu.Unlock()
+	}
 	// Claimed under the write lock, so that close, which takes it too,
 	// never cuts off a reply half written.
 	if !r.replied.CompareAndSwap(false, true) {
@@ -180,6 +182,22 @@ func (c *conn) write(r *request, info map[string]string, typ thrift.MessageType,
 		c.lost.Store(true)
 		c.closeNow()
 	}
+}
+
+// encode puts the reply's message in buf, and reports false if it cannot
+// be encoded (logged). A header too large to encode is dropped.
+func (c *conn) encode(buf *frame.Buffer, r *request, h *frame.Header, typ thrift.MessageType, body thrift.Struct) bool {
+	var err error
+	buf.B, err = frame.AppendMessage(buf.B, r.framing, h, r.name, typ, r.seq, body)
+	if err != nil && h != nil {
+		c.s.cfg.logger.Warn("volo: reply header dropped", "method", r.name, "err", err)
+		buf.B, err = frame.AppendMessage(buf.B[:0], r.framing, &frame.Header{SeqID: r.header.SeqID}, r.name, typ, r.seq, body)
+	}
+	if err != nil {
+		c.s.cfg.logger.Error("volo: cannot encode reply", "method", r.name, "err", err)
+		return false
+	}
+	return true
 }
 
 func isHeader(f frame.Framing) bool { return f == frame.TTHeader || f == frame.TTHeaderFramed }
