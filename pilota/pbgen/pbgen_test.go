@@ -112,10 +112,24 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
-func TestGenerateStreaming(t *testing.T) {
-	prog, err := pbgen.Load("testdata/bad/stream.proto")
+func TestServices(t *testing.T) {
+	prog, err := pbgen.Load("testdata/greeter.proto")
 	require.NoError(t, err)
-	_, err = pbgen.Generate(prog, "example.com/x/gen")
-	assert.ErrorIs(t, err, pbgen.ErrGenerate)
-	assert.ErrorContains(t, err, "bad.S.Watch is streaming")
+	svcs, err := pbgen.Services(prog, "example.com/greeter/gen")
+	require.NoError(t, err)
+	require.Len(t, svcs, 1)
+	s := svcs[0]
+	pkg := pbgen.GoPackage{Path: "example.com/greeter/gen/greeter/v1", Name: "greeterv1"}
+	req, res := pbgen.GoIdent{Package: pkg, Name: "HelloRequest"}, pbgen.GoIdent{Package: pkg, Name: "HelloReply"}
+	empty := pbgen.GoIdent{Package: pbgen.GoPackage{Path: "google.golang.org/protobuf/types/known/emptypb", Name: "emptypb"}, Name: "Empty"}
+	assert.Equal(t, pbgen.Service{
+		Name: "Greeter", FullName: "greeter.v1.Greeter", Package: pkg, Iface: "Greeter", Register: "RegisterGreeter",
+		Methods: []pbgen.Method{
+			{Name: "SayHello", GoName: "SayHello", Input: req, Output: res},
+			{Name: "Ping", GoName: "Ping", Input: empty, Output: empty},
+			{Name: "Watch", GoName: "Watch", Input: req, Output: res, ServerStreams: true},
+			{Name: "Upload", GoName: "Upload", Input: req, Output: res, ClientStreams: true},
+			{Name: "Chat", GoName: "Chat", Input: req, Output: res, ClientStreams: true, ServerStreams: true},
+		},
+	}, s)
 }

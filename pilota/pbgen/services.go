@@ -13,17 +13,34 @@ const (
 	protoPkg   = protogen.GoImportPath("google.golang.org/protobuf/proto")
 	grpcPkg    = protogen.GoImportPath("github.com/govolo/volo/volo/grpc")
 	serverPkg  = protogen.GoImportPath("github.com/govolo/volo/volo/grpc/server")
+	clientPkg  = protogen.GoImportPath("github.com/govolo/volo/volo/grpc/client")
 )
 
 // svcNames are the Go names generated for a service: pilota's names for a
 // Thrift service of the same name.
 type svcNames struct {
-	iface, register, desc string
+	iface, register, desc, client, newClient string
 }
 
 func namesOf(s *protogen.Service) svcNames {
 	n := s.GoName
-	return svcNames{iface: n, register: "Register" + n, desc: n + "ServiceDesc"}
+	return svcNames{iface: n, register: "Register" + n, desc: n + "ServiceDesc", client: n + "Client", newClient: "New" + n + "Client"}
+}
+
+// streaming reports whether m streams either way.
+func streaming(m *protogen.Method) bool {
+	return m.Desc.IsStreamingClient() || m.Desc.IsStreamingServer()
+}
+
+// kind is the name of m's grpc.StreamKind.
+func kind(m *protogen.Method) string {
+	switch {
+	case m.Desc.IsStreamingClient() && m.Desc.IsStreamingServer():
+		return "BidiStreaming"
+	case m.Desc.IsStreamingClient():
+		return "ClientStreaming"
+	}
+	return "ServerStreaming"
 }
 
 // methodVar is the name of a method's descriptor.
@@ -75,13 +92,12 @@ func writeServices(plugin *protogen.Plugin, f *protogen.File) {
 
 func (w *stubs) service(s *protogen.Service) {
 	g, n := w.g, namesOf(s)
-	ctx := w.id(contextPkg, "Context")
 	full := string(s.Desc.FullName())
 	w.doc(s.Comments.Leading, n.iface+" is the handler interface of service "+full+" of "+w.f.Desc.Path()+": a server calls its methods, "+n.register+" registers an implementation.")
 	g.P("type ", n.iface, " interface {")
 	for _, m := range s.Methods {
 		w.doc(m.Comments.Leading, m.GoName+" is method "+string(m.Desc.Name())+" of service "+full+".")
-		g.P(m.GoName, "(ctx ", ctx, ", req ", w.msg(m.Input), ") (", w.msg(m.Output), ", error)")
+		g.P(m.GoName, w.serverSig(m))
 	}
 	g.P("}")
 	g.P()
@@ -98,13 +114,135 @@ func (w *stubs) service(s *protogen.Service) {
 	g.P("HandlerType: (*", n.iface, ")(nil),")
 	g.P("Methods: []*", w.id(grpcPkg, "MethodDesc"), "{")
 	for _, m := range s.Methods {
-		g.P(methodVar(s, m), ",")
+		if !streaming(m) {
+			g.P(methodVar(s, m), ",")
+		}
+	}
+	g.P("},")
+	g.P("Streams: []*", w.id(grpcPkg, "StreamDesc"), "{")
+	for _, m := range s.Methods {
+		if streaming(m) {
+			g.P(methodVar(s, m), ",")
+		}
 	}
 	g.P("},")
 	g.P("}")
 	g.P()
 	for _, m := range s.Methods {
-		w.methodDesc(s, m)
+		if streaming(m) {
+			w.streamDesc(s, m)
+		} else {
+			w.methodDesc(s, m)
+		}
+	}
+	w.client(s)
+}
+
+// serverSig is the signature of m in the handler interface, as grpc-go's
+// generated servers have it.
+func (w *stubs) serverSig(m *protogen.Method) string {
+	in, out := w.g.QualifiedGoIdent(m.Input.GoIdent), w.g.QualifiedGoIdent(m.Output.GoIdent)
+	switch {
+	case !streaming(m):
+		return "(ctx " + w.id(contextPkg, "Context") + ", req *" + in + ") (*" + out + ", error)"
+	case m.Desc.IsStreamingClient() && m.Desc.IsStreamingServer():
+		return "(stream " + w.id(grpcPkg, "BidiStreamingServer") + "[" + in + ", " + out + "]) error"
+	case m.Desc.IsStreamingClient():
+		return "(stream " + w.id(grpcPkg, "ClientStreamingServer") + "[" + in + ", " + out + "]) error"
+	}
+	return "(req *" + in + ", stream " + w.id(grpcPkg, "ServerStreamingServer") + "[" + out + "]) error"
+}
+
+func (w *stubs) streamDesc(s *protogen.Service, m *protogen.Method) {
+	g := w.g
+	mv, hn := methodVar(s, m), handlerName(s, m)
+	pm := w.id(protoPkg, "Message")
+	in, out := g.QualifiedGoIdent(m.Input.GoIdent), g.QualifiedGoIdent(m.Output.GoIdent)
+	g.P("// ", mv, " describes streaming method ", m.Desc.Name(), " of service ", s.Desc.FullName(), ".")
+	g.P("var ", mv, " = &", w.id(grpcPkg, "StreamDesc"), "{")
+	g.P("Name: ", strconv.Quote(string(m.Desc.Name())), ",")
+	g.P("Kind: ", w.id(grpcPkg, kind(m)), ",")
+	g.P("NewRequest: func() ", pm, " { return new(", in, ") },")
+	g.P("NewResponse: func() ", pm, " { return new(", out, ") },")
+	g.P("Handler: ", hn, ",")
+	g.P("}")
+	g.P()
+	st := w.id(grpcPkg, "ServerStream")
+	g.P("func ", hn, "(impl any, stream ", st, ") error {")
+	g.P("h, ok := impl.(", namesOf(s).iface, ")")
+	g.P("if !ok {")
+	g.P("return ", w.id(grpcPkg, "ErrHandlerMismatch"))
+	g.P("}")
+	typed := "&" + w.id(grpcPkg, "GenericServerStream") + "[" + in + ", " + out + "]{ServerStream: stream}"
+	if m.Desc.IsStreamingClient() {
+		g.P("return h.", m.GoName, "(", typed, ")")
+	} else {
+		g.P("req := new(", in, ")")
+		g.P("if err := stream.RecvMsg(req); err != nil {")
+		g.P("return err")
+		g.P("}")
+		g.P("return h.", m.GoName, "(req, ", typed, ")")
+	}
+	g.P("}")
+	g.P()
+}
+
+func (w *stubs) client(s *protogen.Service) {
+	g, n := w.g, namesOf(s)
+	full := string(s.Desc.FullName())
+	cl := w.id(clientPkg, "Client")
+	g.P("// ", n.client, " calls service ", full, ". It embeds the client, whose Close, Describe, Call and NewStream it has.")
+	g.P("type ", n.client, " struct {")
+	g.P("*", cl)
+	g.P("}")
+	g.P()
+	g.P("// ", n.newClient, " returns a client of service ", full, "; see client.New for the options.")
+	g.P("func ", n.newClient, "(opts ...", w.id(clientPkg, "Option"), ") (*", n.client, ", error) {")
+	g.P("c, err := ", w.id(clientPkg, "New"), "(", strconv.Quote(full), ", opts...)")
+	g.P("if err != nil {")
+	g.P("return nil, err")
+	g.P("}")
+	g.P("return &", n.client, "{Client: c}, nil")
+	g.P("}")
+	g.P()
+	ctx := "ctx " + w.id(contextPkg, "Context")
+	opts := "opts ..." + w.id(clientPkg, "CallOption")
+	for _, m := range s.Methods {
+		in, out := g.QualifiedGoIdent(m.Input.GoIdent), g.QualifiedGoIdent(m.Output.GoIdent)
+		mv := methodVar(s, m)
+		if strings.TrimSpace(string(m.Comments.Leading)) != "" {
+			g.P(strings.TrimSuffix(m.Comments.Leading.String(), "\n"))
+		} else {
+			g.P("// ", m.GoName, " calls method ", m.Desc.Name(), " of service ", full, ".")
+		}
+		if !streaming(m) {
+			g.P("func (c *", n.client, ") ", m.GoName, "(", ctx, ", req *", in, ", ", opts, ") (*", out, ", error) {")
+			g.P("res := new(", out, ")")
+			g.P("if err := c.Client.Call(ctx, ", mv, ", req, res, opts...); err != nil {")
+			g.P("return nil, err")
+			g.P("}")
+			g.P("return res, nil")
+			g.P("}")
+			g.P()
+			continue
+		}
+		var params, ret, req string
+		switch {
+		case m.Desc.IsStreamingClient() && m.Desc.IsStreamingServer():
+			params, ret, req = ctx+", "+opts, w.id(grpcPkg, "BidiStreamingClient")+"["+in+", "+out+"]", "nil"
+		case m.Desc.IsStreamingClient():
+			params, ret, req = ctx+", "+opts, w.id(grpcPkg, "ClientStreamingClient")+"["+in+", "+out+"]", "nil"
+		default:
+			params, ret, req = ctx+", req *"+in+", "+opts, w.id(grpcPkg, "ServerStreamingClient")+"["+out+"]", "req"
+		}
+		g.P("func (c *", n.client, ") ", m.GoName, "(", params, ") (", ret, ", error) {")
+		g.P("st, err := c.Client.NewStream(ctx, ", mv, ", ", req, ", opts...)")
+		g.P("if err != nil {")
+		g.P("return nil, err")
+		g.P("}")
+		g.P("return &", w.id(grpcPkg, "GenericClientStream"), "[", in, ", ", out, "]{ClientStream: st}, nil")
+		g.P("}")
+		g.P()
 	}
 }
 
