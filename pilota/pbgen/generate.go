@@ -141,4 +141,3 @@ func identifier(s string) string {
 func versionLike(s string) bool {
 	return len(s) >= 2 && s[0] == 'v' && s[1] >= '0' && s[1] <= '9'
 }
-
