@@ -1,7 +1,9 @@
 package server
 
 import (
+	"crypto/tls"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/govolo/volo/ext/discovery"
@@ -33,6 +35,8 @@ type config struct {
 	regService   string
 	regInstance  discovery.Instance
 	panicDetails bool
+	tls          *tls.Config
+	onReady      func(net.Addr)
 }
 
 // Defaults of the options.

@@ -205,8 +205,10 @@ func (s *Server) lookup(service, name string) *route {
 // until Shutdown or Close, when it returns [volo.ErrServerClosed]. If ln is
 // closed by someone else, Serve returns its error; other accept errors
 // (such as running out of file descriptors) are retried after a back-off
-// of up to a second.
+// of up to a second. With [WithTLS], ln's connections are served over TLS;
+// [WithReady] hears when Serve accepts.
 func (s *Server) Serve(ln net.Listener) error {
+	ln = s.wrap(ln)
 	s.mu.Lock()
 	if s.closing.Load() {
 		s.mu.Unlock()
@@ -232,6 +234,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		}
 	}
 
+	s.ready(ln)
 	var backoff time.Duration
 	for {
 		nc, err := ln.Accept()
