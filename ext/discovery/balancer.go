@@ -49,6 +49,9 @@ type pickEnv struct {
 	rr  atomic.Uint64
 }
 
+// ErrNilDiscoverer means NewBalancer was given no Discoverer.
+var ErrNilDiscoverer = errors.New("discovery: nil discoverer")
+
 var epoch = time.Now()
 
 func monotonic() int64 { return int64(time.Since(epoch)) }
@@ -57,9 +60,10 @@ func monotonic() int64 { return int64(time.Since(epoch)) }
 // first set of instances. An empty set is not an error (picks fail with
 // ErrNoInstance until instances appear); a failure of the first resolution
 // is. ctx bounds only this first resolution; the watch goes on until Close.
+// A nil d fails with [ErrNilDiscoverer].
 func NewBalancer(ctx context.Context, d Discoverer, target string, opts ...Option) (*Balancer, error) {
 	if d == nil {
-		return nil, errors.New("discovery: nil discoverer")
+		return nil, ErrNilDiscoverer
 	}
 	b := &Balancer{
 		cfg:    newConfig(opts),
