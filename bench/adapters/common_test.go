@@ -25,7 +25,7 @@ func layers[Req, Resp any](info func(context.Context, Req) tracing.CallInfo) mot
 			tracing.WithTracerProvider(tracenoop.NewTracerProvider()),
 			tracing.WithMeterProvider(metricnoop.NewMeterProvider())),
 		motore.Middleware[Req, Resp](ratelimit.NewConcurrency[Req, Resp](1<<20)),
-		motore.Middleware[Req, Resp](circuitbreaker.New[Req, Resp]()),
+		motore.Middleware[Req, Resp](circuitbreaker.New[Req, Resp](nil)),
 	)
 }
 

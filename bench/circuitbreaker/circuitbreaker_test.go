@@ -67,7 +67,7 @@ func keyOf(ctx context.Context, _ *Req) string {
 // group returns a group holding n keys and a context that selects one of
 // them.
 func group(n int) (motore.Service[*Req, *Req], context.Context) {
-	g := volocb.NewGroup[*Req](keyOf, volocb.WithMaxKeys(n))
+	g := volocb.NewGroup[*Req, *Req](keyOf, nil, volocb.WithMaxKeys(n))
 	svc := build(g)
 	var ctx context.Context
 	for i := range n {
@@ -86,10 +86,10 @@ type target struct {
 }
 
 func closedTargets() []target {
-	volo := build(volocb.New[*Req, *Req]())
+	volo := build(volocb.New[*Req, *Req](nil))
 	// One bucket: counts reset every 10s instead of rolling, closer to what
 	// go-kit's breaker (v1, no interval) does per call.
-	fixed := build(volocb.New[*Req, *Req](volocb.WithWindow(10*time.Second, 1)))
+	fixed := build(volocb.New[*Req, *Req](nil, volocb.WithWindow(10*time.Second, 1)))
 	kit := kitcb.Gobreaker(gobreakerv1.NewCircuitBreaker(neverTripV1()))(endpoint.Endpoint(echoAny))
 	raw := &gobreakerV2{cb: gobreakerv2.NewCircuitBreaker[*Req](gobreakerv2.Settings{}), next: motore.ServiceFn(echo)}
 	g1, ctx1 := group(1)
@@ -147,7 +147,7 @@ func BenchmarkOpen(b *testing.B) {
 	ctx := context.Background()
 	r := &Req{ID: 1}
 
-	volo := volocb.New[*Req, *Req](volocb.WithConsecutiveFailures(1), volocb.WithOpenTimeout(time.Hour)).
+	volo := volocb.New[*Req, *Req](nil, volocb.WithConsecutiveFailures(1), volocb.WithOpenTimeout(time.Hour)).
 		Layer(motore.ServiceFn(func(context.Context, *Req) (*Req, error) { return nil, errDown }))
 	kit := kitcb.Gobreaker(gobreakerv1.NewCircuitBreaker(gobreakerv1.Settings{
 		Timeout:     time.Hour,

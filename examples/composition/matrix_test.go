@@ -99,7 +99,7 @@ func runCase(t *testing.T, policy discovery.Policy, guard, sick string) {
 	var breakers *circuitbreaker.Group[*thrift.Call, thrift.Struct]
 	var perInstance thrift.Middleware
 	if guard == "breaker" {
-		breakers = circuitbreaker.NewGroup[thrift.Struct](instanceKey,
+		breakers = circuitbreaker.NewGroup[*thrift.Call, thrift.Struct](instanceKey, nil,
 			circuitbreaker.WithConsecutiveFailures(3), circuitbreaker.WithOpenTimeout(time.Minute))
 		perInstance = breakers
 	} else {

@@ -287,10 +287,10 @@ func run(out io.Writer, timeout time.Duration) error {
 		return err
 	}
 	defer bal.Close()
-	breakers := circuitbreaker.NewGroup[thrift.Struct](func(ctx context.Context, _ *thrift.Call) string {
+	breakers := circuitbreaker.NewGroup[*thrift.Call, thrift.Struct](func(ctx context.Context, _ *thrift.Call) string {
 		in, _ := discovery.InstanceFromContext(ctx)
 		return names[in.Addr]
-	}, circuitbreaker.WithIdleTimeout(0))
+	}, nil, circuitbreaker.WithoutIdleTimeout())
 
 	c, err := echo.NewEchoClient(
 		client.WithMiddleware(clientLog(w), motore.Timeout[*thrift.Call, thrift.Struct](timeout)),

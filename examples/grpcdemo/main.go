@@ -127,8 +127,7 @@ type server struct {
 func newServer(w io.Writer, tp *sdktrace.TracerProvider, h *handler) (*grpc.Server, *server, error) {
 	s := &server{
 		limit: ratelimit.NewConcurrency[*adgrpc.Call, any](2),
-		breakers: circuitbreaker.NewGroup[any](adgrpc.MethodKey,
-			circuitbreaker.WithClassifier[any](business), circuitbreaker.WithIdleTimeout(0)),
+		breakers: circuitbreaker.NewGroup[*adgrpc.Call, any](adgrpc.MethodKey, business, circuitbreaker.WithoutIdleTimeout()),
 	}
 	counting := motore.MiddlewareFn("metrics", func(ctx context.Context, c *adgrpc.Call, next motore.Service[*adgrpc.Call, any]) (any, error) {
 		s.calls.Add(1)
@@ -209,9 +208,9 @@ func run(out io.Writer, timeout time.Duration) error {
 	go func() { served <- srv.Serve(ln) }()
 	defer func() { srv.Stop(); <-served }()
 
-	clientBreakers := circuitbreaker.NewGroup[any](adgrpc.TargetKey,
-		circuitbreaker.WithConsecutiveFailures(3), circuitbreaker.WithClassifier[any](business),
-		circuitbreaker.WithIdleTimeout(0))
+	clientBreakers := circuitbreaker.NewGroup[*adgrpc.Call, any](adgrpc.TargetKey, business,
+		circuitbreaker.WithConsecutiveFailures(3),
+		circuitbreaker.WithoutIdleTimeout())
 	dopts, err := adgrpc.DialOptions(motore.Chain(
 		clientLog(w),
 		tracing.Client[*adgrpc.Call, any](callInfo, tracing.WithTracerProvider(tp)),

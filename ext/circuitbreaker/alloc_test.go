@@ -21,16 +21,15 @@ func echoReq() motore.Service[*req, *req] {
 func TestClosedPathAllocatesNothing(t *testing.T) {
 	ctx := context.Background()
 	r := &req{id: 1}
-	keyed := circuitbreaker.NewGroup[*req](func(context.Context, *req) string { return "svc/method" })
-	withClassifier := circuitbreaker.New[*req, *req](circuitbreaker.WithClassifier(
-		func(ctx context.Context, resp *req, err error) circuitbreaker.Outcome {
-			if resp != nil && resp.id < 0 {
-				return circuitbreaker.Failure
-			}
-			return circuitbreaker.ClassifyError(ctx, err)
-		}))
+	keyed := circuitbreaker.NewGroup[*req, *req](func(context.Context, *req) string { return "svc/method" }, nil)
+	withClassifier := circuitbreaker.New[*req, *req](func(ctx context.Context, resp *req, err error) circuitbreaker.Outcome {
+		if resp != nil && resp.id < 0 {
+			return circuitbreaker.Failure
+		}
+		return circuitbreaker.ClassifyError(ctx, err)
+	})
 	tests := map[string]motore.Middleware[*req, *req]{
-		"breaker":         circuitbreaker.New[*req, *req](),
+		"breaker":         circuitbreaker.New[*req, *req](nil),
 		"breaker+classif": withClassifier,
 		"group":           keyed,
 	}
@@ -47,7 +46,7 @@ func TestClosedPathAllocatesNothing(t *testing.T) {
 
 func TestRejectionAllocatesNothing(t *testing.T) {
 	ctx := context.Background()
-	br := circuitbreaker.New[*req, *req](circuitbreaker.WithConsecutiveFailures(1), circuitbreaker.WithOpenTimeout(time.Hour))
+	br := circuitbreaker.New[*req, *req](nil, circuitbreaker.WithConsecutiveFailures(1), circuitbreaker.WithOpenTimeout(time.Hour))
 	svc := br.Layer(motore.ServiceFn(func(context.Context, *req) (*req, error) { return nil, errDown }))
 	_, _ = svc.Call(ctx, nil)
 	_, err := svc.Call(ctx, nil)

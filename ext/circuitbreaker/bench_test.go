@@ -23,18 +23,18 @@ func benchCall(b *testing.B, svc motore.Service[*req, *req], ctx context.Context
 
 func BenchmarkBreakerClosed(b *testing.B) {
 	b.Run("rolling", func(b *testing.B) {
-		benchCall(b, circuitbreaker.New[*req, *req]().Layer(echoReq()), context.Background())
+		benchCall(b, circuitbreaker.New[*req, *req](nil).Layer(echoReq()), context.Background())
 	})
 	b.Run("fixed", func(b *testing.B) {
-		benchCall(b, circuitbreaker.New[*req, *req](circuitbreaker.WithWindow(10*time.Second, 1)).Layer(echoReq()), context.Background())
+		benchCall(b, circuitbreaker.New[*req, *req](nil, circuitbreaker.WithWindow(10*time.Second, 1)).Layer(echoReq()), context.Background())
 	})
 	b.Run("classifier", func(b *testing.B) {
-		svc := circuitbreaker.New[*req, *req](circuitbreaker.WithClassifier(func(ctx context.Context, r *req, err error) circuitbreaker.Outcome {
+		svc := circuitbreaker.New[*req, *req](func(ctx context.Context, r *req, err error) circuitbreaker.Outcome {
 			if r != nil && r.id < 0 {
 				return circuitbreaker.Failure
 			}
 			return circuitbreaker.ClassifyError(ctx, err)
-		})).Layer(echoReq())
+		}).Layer(echoReq())
 		benchCall(b, svc, context.Background())
 	})
 }
@@ -49,7 +49,7 @@ func keyFromCtx(ctx context.Context, _ *req) string {
 func BenchmarkGroupClosed(b *testing.B) {
 	for _, n := range []int{1, 1000} {
 		b.Run("keys="+strconv.Itoa(n), func(b *testing.B) {
-			g := circuitbreaker.NewGroup[*req](keyFromCtx, circuitbreaker.WithMaxKeys(n))
+			g := circuitbreaker.NewGroup[*req, *req](keyFromCtx, nil, circuitbreaker.WithMaxKeys(n))
 			svc := g.Layer(echoReq())
 			var ctx context.Context
 			for i := range n {
@@ -63,7 +63,7 @@ func BenchmarkGroupClosed(b *testing.B) {
 }
 
 func BenchmarkOpen(b *testing.B) {
-	br := circuitbreaker.New[*req, *req](circuitbreaker.WithConsecutiveFailures(1), circuitbreaker.WithOpenTimeout(time.Hour))
+	br := circuitbreaker.New[*req, *req](nil, circuitbreaker.WithConsecutiveFailures(1), circuitbreaker.WithOpenTimeout(time.Hour))
 	svc := br.Layer(motore.ServiceFn(func(context.Context, *req) (*req, error) { return nil, errDown }))
 	_, _ = svc.Call(context.Background(), nil)
 	if br.Snapshot().State != circuitbreaker.StateOpen {
@@ -75,7 +75,7 @@ func BenchmarkOpen(b *testing.B) {
 // BenchmarkGroupNewKeys is the slow path: every call brings a key the group
 // has not seen, so it adds one and evicts one.
 func BenchmarkGroupNewKeys(b *testing.B) {
-	g := circuitbreaker.NewGroup[*req](keyFromCtx, circuitbreaker.WithMaxKeys(64))
+	g := circuitbreaker.NewGroup[*req, *req](keyFromCtx, nil, circuitbreaker.WithMaxKeys(64))
 	svc := g.Layer(echoReq())
 	keys := make([]context.Context, 1024)
 	for i := range keys {

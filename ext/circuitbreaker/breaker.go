@@ -13,34 +13,33 @@ type Breaker[Req, Resp any] struct {
 	b        *breaker
 	classify Classifier[Resp]
 	desc     string
-	err      error
 }
 
+var (
+	_ motore.Middleware[int, int] = (*Breaker[int, int])(nil)
+	_ motore.Middleware[int, int] = (*Group[int, int])(nil)
+)
+
 // New returns a single breaker configured by opts; see the With...
-// functions for each setting and its default. Neither type can be inferred,
-// so both are written: New[*Req, *Resp](...).
-func New[Req, Resp any](opts ...Option) *Breaker[Req, Resp] {
-	c := newConfig(opts)
-	classify, err := classifierFor[Resp](&c)
+// functions for each setting and its default. classify decides how each
+// finished call counts; it is typed by the layer's response, so a
+// classifier for another type does not compile. A nil classify means
+// [ClassifyError] on the error alone. Neither type parameter can be
+// inferred from a nil classify, so both are written: New[*Req, *Resp](nil).
+func New[Req, Resp any](classify Classifier[Resp], opts ...BreakerOption) *Breaker[Req, Resp] {
+	c := breakerConfig(opts)
 	return &Breaker[Req, Resp]{
 		b:        newBreaker(c.name, &c),
 		classify: classify,
 		desc:     "circuitbreaker(" + c.describe() + ")",
-		err:      err,
 	}
 }
 
-// Layer wraps next so that its calls go through the breaker. A nil next,
-// or a classifier for another response type, panics with a
-// *motore.BuildError when the stack is built (motore.Build returns it as an
-// error), never at call time.
+// Layer wraps next so that its calls go through the breaker. A nil next
+// panics with a *motore.BuildError when the stack is built (motore.Build
+// returns it as an error), never at call time.
 func (br *Breaker[Req, Resp]) Layer(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
-	if next == nil {
-		panic(&motore.BuildError{Layer: br.desc, Index: -1, Err: motore.ErrNilService})
-	}
-	if br.err != nil {
-		panic(&motore.BuildError{Layer: br.desc, Index: -1, Err: br.err})
-	}
+	motore.CheckBuild(br.desc, next, nil)
 	return &breakerService[Req, Resp]{b: br.b, classify: br.classify, desc: br.desc, next: next}
 }
 

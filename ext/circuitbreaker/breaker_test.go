@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
@@ -24,9 +25,9 @@ func failing() *motoretest.Scripted[string, string] {
 func TestConsecutiveFailuresTripAtThreshold(t *testing.T) {
 	for _, n := range []uint32{1, 3, 5} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			br := circuitbreaker.New[string, string](
+			br := circuitbreaker.New[string, string](nil,
 				circuitbreaker.WithConsecutiveFailures(n),
-				circuitbreaker.WithFailureRate(0, 0),
+				circuitbreaker.WithoutFailureRate(),
 				circuitbreaker.WithOpenTimeout(time.Hour),
 			)
 			inner := failing()
@@ -47,8 +48,8 @@ func TestConsecutiveFailuresTripAtThreshold(t *testing.T) {
 }
 
 func TestFailureRateNeedsMinimumSamples(t *testing.T) {
-	br := circuitbreaker.New[string, string](
-		circuitbreaker.WithConsecutiveFailures(0),
+	br := circuitbreaker.New[string, string](nil,
+		circuitbreaker.WithoutConsecutiveFailures(),
 		circuitbreaker.WithFailureRate(0.5, 10),
 		circuitbreaker.WithWindow(time.Hour, 4),
 		circuitbreaker.WithOpenTimeout(time.Hour),
@@ -73,8 +74,8 @@ func TestFailureRateNeedsMinimumSamples(t *testing.T) {
 }
 
 func TestFailureRateBelowThresholdStaysClosed(t *testing.T) {
-	br := circuitbreaker.New[string, string](
-		circuitbreaker.WithConsecutiveFailures(0),
+	br := circuitbreaker.New[string, string](nil,
+		circuitbreaker.WithoutConsecutiveFailures(),
 		circuitbreaker.WithFailureRate(0.5, 4),
 		circuitbreaker.WithWindow(time.Hour, 1),
 	)
@@ -93,26 +94,28 @@ func TestFailureRateBelowThresholdStaysClosed(t *testing.T) {
 }
 
 func TestOldFailuresLeaveTheRollingWindow(t *testing.T) {
-	const window = 40 * time.Millisecond
-	br := circuitbreaker.New[string, string](
-		circuitbreaker.WithConsecutiveFailures(4),
-		circuitbreaker.WithFailureRate(0, 0),
-		circuitbreaker.WithWindow(window, 4),
-	)
-	svc := br.Layer(failing())
-	for range 3 {
+	synctest.Test(t, func(t *testing.T) {
+		const window = 40 * time.Millisecond
+		br := circuitbreaker.New[string, string](nil,
+			circuitbreaker.WithConsecutiveFailures(4),
+			circuitbreaker.WithoutFailureRate(),
+			circuitbreaker.WithWindow(window, 4),
+		)
+		svc := br.Layer(failing())
+		for range 3 {
+			_, _ = svc.Call(context.Background(), "x")
+		}
+		require.Equal(t, uint32(3), br.Snapshot().Counts.ConsecutiveFailures)
+		time.Sleep(2 * window)
 		_, _ = svc.Call(context.Background(), "x")
-	}
-	require.Equal(t, uint32(3), br.Snapshot().Counts.ConsecutiveFailures)
-	time.Sleep(2 * window)
-	_, _ = svc.Call(context.Background(), "x")
-	snap := br.Snapshot()
-	assert.Equal(t, circuitbreaker.StateClosed, snap.State, "the first three failures are out of the window")
-	assert.Equal(t, uint32(1), snap.Counts.Failures)
+		snap := br.Snapshot()
+		assert.Equal(t, circuitbreaker.StateClosed, snap.State, "the first three failures are out of the window")
+		assert.Equal(t, uint32(1), snap.Counts.Failures)
+	})
 }
 
 func TestOpenRejectsAtOnceWithKeyedError(t *testing.T) {
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithName("payments"),
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOpenTimeout(time.Hour),
@@ -178,7 +181,7 @@ func (s *switchable) Call(ctx context.Context, req string) (string, error) {
 func TestHalfOpenLetsExactlyTheProbesThrough(t *testing.T) {
 	for _, probes := range []uint32{1, 3} {
 		t.Run(fmt.Sprint(probes), func(t *testing.T) {
-			br := circuitbreaker.New[string, string](
+			br := circuitbreaker.New[string, string](nil,
 				circuitbreaker.WithConsecutiveFailures(1),
 				circuitbreaker.WithOpenTimeout(openTimeout),
 				circuitbreaker.WithHalfOpenProbes(probes),
@@ -240,7 +243,7 @@ func TestHalfOpenProbeResults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			br := circuitbreaker.New[string, string](
+			br := circuitbreaker.New[string, string](nil,
 				circuitbreaker.WithConsecutiveFailures(1),
 				circuitbreaker.WithOpenTimeout(openTimeout),
 				circuitbreaker.WithHalfOpenProbes(tt.probes),
@@ -276,7 +279,7 @@ func TestStateChangeHookSeesKeyAndBothStates(t *testing.T) {
 		mu      sync.Mutex
 		changes []change
 	)
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithName("svc"),
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOpenTimeout(openTimeout),
@@ -301,7 +304,7 @@ func TestStateChangeHookSeesKeyAndBothStates(t *testing.T) {
 }
 
 func TestPanicCountsAsFailureAndGoesOn(t *testing.T) {
-	br := circuitbreaker.New[string, string](circuitbreaker.WithConsecutiveFailures(1), circuitbreaker.WithOpenTimeout(time.Hour))
+	br := circuitbreaker.New[string, string](nil, circuitbreaker.WithConsecutiveFailures(1), circuitbreaker.WithOpenTimeout(time.Hour))
 	svc := br.Layer(motoretest.NewScripted[string, string](motoretest.Step[string]{Panic: "boom"}))
 	assert.PanicsWithValue(t, "boom", func() { _, _ = svc.Call(context.Background(), "x") })
 	assert.Equal(t, circuitbreaker.StateOpen, br.Snapshot().State)
@@ -311,28 +314,31 @@ func TestBuildErrors(t *testing.T) {
 	echo := motore.ServiceFn(func(_ context.Context, req string) (string, error) { return req, nil })
 	byReq := func(_ context.Context, req string) string { return req }
 
-	_, err := motore.Build[string, string](nil, circuitbreaker.New[string, string]())
+	_, err := motore.Build[string, string](nil, circuitbreaker.New[string, string](nil))
 	assert.ErrorIs(t, err, motore.ErrNilService)
 
 	var be *motore.BuildError
 
-	wrongType := circuitbreaker.WithClassifier(func(context.Context, int, error) circuitbreaker.Outcome { return circuitbreaker.Success })
-	_, err = motore.Build(echo, motore.Identity[string, string](), circuitbreaker.New[string, string](wrongType))
+	// A classifier for another response type is a compile error:
+	// circuitbreaker.New[string, string](func(context.Context, int, error) circuitbreaker.Outcome {...})
+	// does not build, so there is no build-time type check left to test.
+	_, err = motore.Build(echo, motore.Identity[string, string](), motore.Middleware[string, string](
+		circuitbreaker.NewGroup[string, string](nil, nil)))
 	require.ErrorAs(t, err, &be)
-	assert.ErrorIs(t, err, circuitbreaker.ErrClassifierType)
 	assert.Equal(t, 1, be.Index, "motore reports where the layer sits")
-	assert.Contains(t, be.Layer, "circuitbreaker(")
+	assert.Contains(t, be.Layer, "circuitbreaker per key(")
 
-	_, err = motore.Build(echo, circuitbreaker.NewGroup[string](byReq, wrongType))
-	assert.ErrorIs(t, err, circuitbreaker.ErrClassifierType)
+	var nilFunc motore.ServiceFunc[string, string]
+	_, err = motore.Apply(motore.Middleware[string, string](circuitbreaker.New[string, string](nil)), motore.Service[string, string](nilFunc))
+	assert.ErrorIs(t, err, motore.ErrNilService, "a nil ServiceFunc is a nil service too")
 
-	_, err = motore.Build(echo, circuitbreaker.NewGroup[string, string](nil))
+	_, err = motore.Build(echo, circuitbreaker.NewGroup[string, string](nil, nil))
 	assert.ErrorIs(t, err, motore.ErrNilFunc)
 
-	_, err = motore.Build[string, string](nil, circuitbreaker.NewGroup[string](byReq))
+	_, err = motore.Build[string, string](nil, circuitbreaker.NewGroup[string, string](byReq, nil))
 	assert.ErrorIs(t, err, motore.ErrNilService)
 
-	br := circuitbreaker.New[string, string]()
+	br := circuitbreaker.New[string, string](nil)
 	func() {
 		defer func() {
 			assert.Equal(t, &motore.BuildError{Layer: br.Describe(), Index: -1, Err: motore.ErrNilService}, recover(),
@@ -341,16 +347,16 @@ func TestBuildErrors(t *testing.T) {
 		br.Layer(nil)
 	}()
 
-	_, err = motore.Build(echo, circuitbreaker.New[string, string](circuitbreaker.WithClassifier[string](nil)))
+	_, err = motore.Build(echo, circuitbreaker.New[string, string](nil))
 	assert.NoError(t, err, "a nil classifier keeps the default")
 }
 
 func TestDescribe(t *testing.T) {
 	echo := motore.ServiceFn(func(_ context.Context, req string) (string, error) { return req, nil })
 	svc, err := motore.Build(echo,
-		circuitbreaker.NewGroup[string](func(_ context.Context, req string) string { return req },
-			circuitbreaker.WithMaxKeys(64), circuitbreaker.WithIdleTimeout(0)),
-		circuitbreaker.New[string, string](circuitbreaker.WithName("svc"), circuitbreaker.WithFailureRate(0, 0)),
+		circuitbreaker.NewGroup[string, string](func(_ context.Context, req string) string { return req }, nil,
+			circuitbreaker.WithMaxKeys(64), circuitbreaker.WithoutIdleTimeout()),
+		circuitbreaker.New[string, string](nil, circuitbreaker.WithName("svc"), circuitbreaker.WithoutFailureRate()),
 	)
 	require.NoError(t, err)
 	layers := motore.Layers(svc)
@@ -362,7 +368,7 @@ func TestDescribe(t *testing.T) {
 // An inner service guarded by a breaker of its own may return gobreaker's
 // errors; they are its result, not a rejection by this breaker.
 func TestInnerGobreakerErrorsPassThrough(t *testing.T) {
-	br := circuitbreaker.New[string, string](circuitbreaker.WithName("outer"))
+	br := circuitbreaker.New[string, string](nil, circuitbreaker.WithName("outer"))
 	svc := br.Layer(motoretest.NewScripted[string](motoretest.Fail[string](gobreaker.ErrOpenState)))
 	_, err := svc.Call(context.Background(), "x")
 	assert.Same(t, gobreaker.ErrOpenState, err)
@@ -372,9 +378,9 @@ func TestInnerGobreakerErrorsPassThrough(t *testing.T) {
 }
 
 func TestClosingAgainCountsFromZeroAndTripsAgain(t *testing.T) {
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithConsecutiveFailures(3),
-		circuitbreaker.WithFailureRate(0, 0),
+		circuitbreaker.WithoutFailureRate(),
 		circuitbreaker.WithOpenTimeout(openTimeout),
 	)
 	sw := &switchable{down: true, next: motoretest.NewScripted[string](motoretest.Return("ok")).RepeatLast()}

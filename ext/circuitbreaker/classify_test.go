@@ -75,7 +75,7 @@ func TestOutcomeString(t *testing.T) {
 }
 
 func TestCallerCancellationsNeverTrip(t *testing.T) {
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithFailureRate(0.01, 1),
 	)
@@ -101,7 +101,7 @@ func TestCallerCancellationsNeverTrip(t *testing.T) {
 }
 
 func TestCancelledProbeFreesItsSlot(t *testing.T) {
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOpenTimeout(openTimeout),
 	)
@@ -126,7 +126,7 @@ func TestCancelledProbeFreesItsSlot(t *testing.T) {
 }
 
 func TestDeadlineExceededTrips(t *testing.T) {
-	br := circuitbreaker.New[string, string](circuitbreaker.WithConsecutiveFailures(3), circuitbreaker.WithOpenTimeout(time.Hour))
+	br := circuitbreaker.New[string, string](nil, circuitbreaker.WithConsecutiveFailures(3), circuitbreaker.WithOpenTimeout(time.Hour))
 	inner := motoretest.NewScripted[string](motoretest.Return("late").After(time.Hour)).RepeatLast()
 	svc, err := motore.Build[string, string](inner, br, motore.Timeout[string, string](time.Millisecond))
 	require.NoError(t, err)
@@ -141,7 +141,7 @@ func TestDeadlineExceededTrips(t *testing.T) {
 }
 
 func TestBusinessErrorsAreIgnored(t *testing.T) {
-	br := circuitbreaker.New[string, string](circuitbreaker.WithConsecutiveFailures(1))
+	br := circuitbreaker.New[string, string](nil, circuitbreaker.WithConsecutiveFailures(1))
 	inner := motoretest.NewScripted[string](
 		motoretest.Fail[string](circuitbreaker.MarkBusiness(errDown)),
 		motoretest.Fail[string](&notFound{"7"}),
@@ -166,16 +166,15 @@ type reply struct {
 }
 
 func TestResponseClassifiedAsFailure(t *testing.T) {
-	unavailable := circuitbreaker.WithClassifier(func(ctx context.Context, r reply, err error) circuitbreaker.Outcome {
+	unavailable := func(ctx context.Context, r reply, err error) circuitbreaker.Outcome {
 		if err == nil && r.Code == 503 {
 			return circuitbreaker.Failure
 		}
 		return circuitbreaker.ClassifyError(ctx, err)
-	})
-	br := circuitbreaker.New[string, reply](
+	}
+	br := circuitbreaker.New[string, reply](unavailable,
 		circuitbreaker.WithConsecutiveFailures(2),
 		circuitbreaker.WithOpenTimeout(time.Hour),
-		unavailable,
 	)
 	inner := motoretest.NewScripted[string](
 		motoretest.Return(reply{Code: 200}),
@@ -195,9 +194,8 @@ func TestResponseClassifiedAsFailure(t *testing.T) {
 }
 
 func TestUnknownOutcomeCountsAsFailure(t *testing.T) {
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](func(context.Context, string, error) circuitbreaker.Outcome { return 42 },
 		circuitbreaker.WithConsecutiveFailures(1),
-		circuitbreaker.WithClassifier(func(context.Context, string, error) circuitbreaker.Outcome { return 42 }),
 	)
 	_, err := br.Layer(motoretest.NewScripted[string](motoretest.Return("ok"))).Call(context.Background(), "x")
 	require.NoError(t, err)

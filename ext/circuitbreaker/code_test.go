@@ -30,7 +30,7 @@ type notSent interface{ NotSent() bool }
 // that the call was not made, through any wrapping; an error of a call
 // that ran does not.
 func TestRejectionsSayNotSent(t *testing.T) {
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOpenTimeout(openTimeout),
 	)

@@ -58,16 +58,24 @@ func hammer(svc motore.Service[int, int]) {
 	wg.Wait()
 }
 
-func neverTrip() []circuitbreaker.Option {
-	return []circuitbreaker.Option{
-		circuitbreaker.WithConsecutiveFailures(0),
-		circuitbreaker.WithFailureRate(0, 0),
+func neverTrip() []circuitbreaker.BreakerOption {
+	return []circuitbreaker.BreakerOption{
+		circuitbreaker.WithoutConsecutiveFailures(),
+		circuitbreaker.WithoutFailureRate(),
 		circuitbreaker.WithWindow(time.Hour, 1),
 	}
 }
 
+func neverTripGroup() []circuitbreaker.GroupOption {
+	var out []circuitbreaker.GroupOption
+	for _, o := range neverTrip() {
+		out = append(out, o.(circuitbreaker.GroupOption))
+	}
+	return out
+}
+
 func TestConcurrentCountsMatchTheInnerService(t *testing.T) {
-	br := circuitbreaker.New[int, int](neverTrip()...)
+	br := circuitbreaker.New[int, int](nil, neverTrip()...)
 	inner := &tally{}
 	hammer(br.Layer(inner))
 
@@ -81,7 +89,7 @@ func TestConcurrentCountsMatchTheInnerService(t *testing.T) {
 
 func TestConcurrentGroupCountsMatchPerKey(t *testing.T) {
 	const keys = 4
-	g := circuitbreaker.NewGroup[int](func(_ context.Context, n int) string { return fmt.Sprint("k", n%keys) }, neverTrip()...)
+	g := circuitbreaker.NewGroup[int, int](func(_ context.Context, n int) string { return fmt.Sprint("k", n%keys) }, nil, neverTripGroup()...)
 	inners := make([]*tally, keys)
 	for i := range inners {
 		inners[i] = &tally{}
@@ -110,9 +118,9 @@ func TestConcurrentGroupCountsMatchPerKey(t *testing.T) {
 func TestConcurrentTripStopsCalls(t *testing.T) {
 	const threshold = 50
 	var changes atomic.Int32
-	br := circuitbreaker.New[int, int](
+	br := circuitbreaker.New[int, int](nil,
 		circuitbreaker.WithConsecutiveFailures(threshold),
-		circuitbreaker.WithFailureRate(0, 0),
+		circuitbreaker.WithoutFailureRate(),
 		circuitbreaker.WithOpenTimeout(time.Hour),
 		circuitbreaker.WithOnStateChange(func(string, circuitbreaker.State, circuitbreaker.State) { changes.Add(1) }),
 	)
@@ -154,7 +162,7 @@ func TestConcurrentHalfOpenLetsExactlyTheProbesThrough(t *testing.T) {
 		probes  = 3
 		callers = 16
 	)
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOpenTimeout(openTimeout),
 		circuitbreaker.WithHalfOpenProbes(probes),

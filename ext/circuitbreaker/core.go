@@ -259,20 +259,6 @@ func (t trip) ready(c Counts) bool {
 	return false
 }
 
-// classifierFor returns the configured classifier as a Classifier[Resp] (nil
-// for the default rules of ClassifyError), or an error if it was written for
-// another response type.
-func classifierFor[Resp any](c *config) (Classifier[Resp], error) {
-	switch f := c.classifier.(type) {
-	case nil:
-		return nil, nil
-	case Classifier[Resp]:
-		return f, nil
-	default:
-		return nil, fmt.Errorf("%w: %T", ErrClassifierType, f)
-	}
-}
-
 // describe renders the trip policy for stack descriptions.
 func (c *config) describe() string {
 	var parts []string

@@ -37,7 +37,7 @@ func TestWindowBucketsAreBounded(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var br *circuitbreaker.Breaker[string, string]
 			n := allocated(func() {
-				br = circuitbreaker.New[string, string](
+				br = circuitbreaker.New[string, string](nil,
 					circuitbreaker.WithWindow(tt.window, tt.buckets),
 					circuitbreaker.WithConsecutiveFailures(2),
 					circuitbreaker.WithOpenTimeout(time.Hour),

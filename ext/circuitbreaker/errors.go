@@ -1,7 +1,6 @@
 package circuitbreaker
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/sony/gobreaker/v2"
@@ -18,10 +17,6 @@ var (
 	// calls are taken: the call was not made.
 	ErrTooManyRequests error = &sentinel{msg: "circuitbreaker: too many requests while half-open", peer: gobreaker.ErrTooManyRequests}
 )
-
-// ErrClassifierType is reported, wrapped in a *motore.BuildError, when a
-// layer is built with a classifier written for another response type.
-var ErrClassifierType = errors.New("circuitbreaker: classifier is for another response type")
 
 type sentinel struct {
 	msg  string

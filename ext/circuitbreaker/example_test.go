@@ -19,7 +19,7 @@ func flaky(_ context.Context, req string) (string, error) {
 }
 
 func ExampleNew() {
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithName("greeter"),
 		circuitbreaker.WithConsecutiveFailures(2),
 		circuitbreaker.WithOpenTimeout(30*time.Second),
@@ -42,8 +42,8 @@ func ExampleNew() {
 
 func ExampleNewGroup() {
 	// One breaker per method; here the request names the method.
-	perMethod := circuitbreaker.NewGroup[string](
-		func(_ context.Context, method string) string { return method },
+	perMethod := circuitbreaker.NewGroup[string, string](
+		func(_ context.Context, method string) string { return method }, nil,
 		circuitbreaker.WithConsecutiveFailures(1),
 	)
 	svc, err := motore.Build(motore.ServiceFn(flaky), perMethod)
@@ -69,11 +69,11 @@ type addrKey struct{}
 // Per instance: the load balancer that picks an instance leaves its address
 // where the key function can read it; the breaker imports nothing of it.
 func ExampleNewGroup_perInstance() {
-	perInstance := circuitbreaker.NewGroup[string](
+	perInstance := circuitbreaker.NewGroup[string, string](
 		func(ctx context.Context, _ string) string {
 			addr, _ := ctx.Value(addrKey{}).(string)
 			return addr
-		},
+		}, nil,
 		circuitbreaker.WithMaxKeys(256),
 		circuitbreaker.WithIdleTimeout(5*time.Minute),
 	)
@@ -87,7 +87,7 @@ func ExampleNewGroup_perInstance() {
 }
 
 func ExampleGroup_Remove() {
-	g := circuitbreaker.NewGroup[string](func(_ context.Context, req string) string { return req })
+	g := circuitbreaker.NewGroup[string, string](func(_ context.Context, req string) string { return req }, nil)
 	svc := g.Layer(motore.ServiceFn(flaky))
 	_, _ = svc.Call(context.Background(), "10.0.0.7:8888")
 	// Discovery says the instance left: forget its breaker.
@@ -98,17 +98,15 @@ func ExampleGroup_Remove() {
 // reply carries a status of its own, as many RPC replies do.
 type status struct{ Code int }
 
-func ExampleWithClassifier() {
-	br := circuitbreaker.New[string, status](
-		circuitbreaker.WithConsecutiveFailures(2),
-		// A reply that says "unavailable" is a failure even without an error.
-		circuitbreaker.WithClassifier(func(ctx context.Context, resp status, err error) circuitbreaker.Outcome {
-			if err == nil && resp.Code == 503 {
-				return circuitbreaker.Failure
-			}
-			return circuitbreaker.ClassifyError(ctx, err)
-		}),
-	)
+func ExampleClassifier() {
+	// A reply that says "unavailable" is a failure even without an error.
+	unavailable := func(ctx context.Context, resp status, err error) circuitbreaker.Outcome {
+		if err == nil && resp.Code == 503 {
+			return circuitbreaker.Failure
+		}
+		return circuitbreaker.ClassifyError(ctx, err)
+	}
+	br := circuitbreaker.New[string, status](unavailable, circuitbreaker.WithConsecutiveFailures(2))
 	svc := br.Layer(motore.ServiceFn(func(context.Context, string) (status, error) {
 		return status{Code: 503}, nil
 	}))
@@ -123,7 +121,7 @@ func ExampleWithClassifier() {
 
 func ExampleMarkBusiness() {
 	errNoFunds := errors.New("insufficient funds")
-	br := circuitbreaker.New[string, string](circuitbreaker.WithConsecutiveFailures(1))
+	br := circuitbreaker.New[string, string](nil, circuitbreaker.WithConsecutiveFailures(1))
 	svc := br.Layer(motore.ServiceFn(func(context.Context, string) (string, error) {
 		// The service works; the answer is just "no".
 		return "", circuitbreaker.MarkBusiness(errNoFunds)
@@ -154,7 +152,7 @@ func ExampleClassifyError() {
 }
 
 func ExampleWithOnStateChange() {
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithName("greeter"),
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOnStateChange(func(key string, from, to circuitbreaker.State) {
@@ -167,7 +165,7 @@ func ExampleWithOnStateChange() {
 }
 
 func ExampleRejectedError() {
-	br := circuitbreaker.New[string, string](circuitbreaker.WithName("greeter"), circuitbreaker.WithConsecutiveFailures(1))
+	br := circuitbreaker.New[string, string](nil, circuitbreaker.WithName("greeter"), circuitbreaker.WithConsecutiveFailures(1))
 	svc := br.Layer(motore.ServiceFn(flaky))
 	_, _ = svc.Call(context.Background(), "down")
 	_, err := svc.Call(context.Background(), "down")
@@ -181,7 +179,7 @@ func ExampleRejectedError() {
 // The trip policy, window, open timeout and probes together; Describe
 // shows the policy a stack was built with.
 func ExampleWithFailureRate() {
-	br := circuitbreaker.New[string, string](
+	br := circuitbreaker.New[string, string](nil,
 		circuitbreaker.WithConsecutiveFailures(10),
 		circuitbreaker.WithFailureRate(0.25, 100),
 		circuitbreaker.WithWindow(30*time.Second, 6),

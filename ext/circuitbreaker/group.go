@@ -23,7 +23,6 @@ type Group[Req, Resp any] struct {
 	maxKeys  int
 	idle     time.Duration
 	desc     string
-	err      error
 
 	// m maps a key to its *breaker. A call that finds its key reads it
 	// without a lock; adding and dropping keys go through mu.
@@ -35,15 +34,15 @@ type Group[Req, Resp any] struct {
 
 // NewGroup returns a group of breakers, one per key returned by key,
 // configured by opts; see the With... functions for each setting and its
-// default. Every key's breaker has the same settings. Resp comes first
-// because it cannot be inferred: NewGroup[*Resp](key, ...).
+// default. Every key's breaker has the same settings. classify is as for
+// [New]: typed by the response, and nil for [ClassifyError]. Written
+// NewGroup[*Req, *Resp](key, nil).
 //
 // The empty string is a key like any other. To break per instance, pass a
 // function that reads the instance the load balancer picked (for example
 // from ctx); this package needs no import of the balancer for that.
-func NewGroup[Resp, Req any](key func(ctx context.Context, req Req) string, opts ...Option) *Group[Req, Resp] {
-	c := newConfig(opts)
-	classify, err := classifierFor[Resp](&c)
+func NewGroup[Req, Resp any](key func(ctx context.Context, req Req) string, classify Classifier[Resp], opts ...GroupOption) *Group[Req, Resp] {
+	c := groupConfig(opts)
 	idle := "no idle expiry"
 	if c.idleTimeout > 0 {
 		idle = fmt.Sprintf("idle %v", c.idleTimeout)
@@ -55,25 +54,20 @@ func NewGroup[Resp, Req any](key func(ctx context.Context, req Req) string, opts
 		maxKeys:   c.maxKeys,
 		idle:      c.idleTimeout,
 		desc:      fmt.Sprintf("circuitbreaker per key(%s, max %d keys, %s)", c.describe(), c.maxKeys, idle),
-		err:       err,
 		lastSweep: time.Now(),
 	}
 }
 
 // Layer wraps next so that each call goes through the breaker of its key. A
-// nil next or key function, or a classifier for another response type,
-// panics with a *motore.BuildError when the stack is built (motore.Build
-// returns it as an error), never at call time. All services built with one
-// group share its breakers.
+// nil next or key function panics with a *motore.BuildError when the stack
+// is built (motore.Build returns it as an error), never at call time. All
+// services built with one group share its breakers.
 func (g *Group[Req, Resp]) Layer(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
-	switch {
-	case next == nil:
-		panic(&motore.BuildError{Layer: g.desc, Index: -1, Err: motore.ErrNilService})
-	case g.key == nil:
-		panic(&motore.BuildError{Layer: g.desc, Index: -1, Err: motore.ErrNilFunc})
-	case g.err != nil:
-		panic(&motore.BuildError{Layer: g.desc, Index: -1, Err: g.err})
+	var err error
+	if g.key == nil {
+		err = motore.ErrNilFunc
 	}
+	motore.CheckBuild(g.desc, next, err)
 	return &groupService[Req, Resp]{g: g, next: next}
 }
 

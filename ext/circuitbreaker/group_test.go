@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -40,7 +41,7 @@ func byName() motore.Service[string, string] {
 }
 
 func TestOneKeyTrippingLeavesOthersClosed(t *testing.T) {
-	g := circuitbreaker.NewGroup[string](byReq,
+	g := circuitbreaker.NewGroup[string, string](byReq, nil,
 		circuitbreaker.WithConsecutiveFailures(2),
 		circuitbreaker.WithOpenTimeout(time.Hour),
 	)
@@ -71,7 +72,7 @@ func TestOneKeyTrippingLeavesOthersClosed(t *testing.T) {
 }
 
 func TestPerInstanceKeyFromContext(t *testing.T) {
-	g := circuitbreaker.NewGroup[string](instanceOf,
+	g := circuitbreaker.NewGroup[string, string](instanceOf, nil,
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOpenTimeout(time.Hour),
 	)
@@ -98,7 +99,7 @@ func TestPerInstanceKeyFromContext(t *testing.T) {
 }
 
 func TestRemoveForgetsAKey(t *testing.T) {
-	g := circuitbreaker.NewGroup[string](byReq, circuitbreaker.WithConsecutiveFailures(1), circuitbreaker.WithOpenTimeout(time.Hour))
+	g := circuitbreaker.NewGroup[string, string](byReq, nil, circuitbreaker.WithConsecutiveFailures(1), circuitbreaker.WithOpenTimeout(time.Hour))
 	inner := motoretest.NewRecorder(byName())
 	svc := g.Layer(inner)
 	_, _ = svc.Call(context.Background(), "bad")
@@ -122,7 +123,7 @@ func TestRemoveForgetsAKey(t *testing.T) {
 }
 
 func TestKeySetIsBounded(t *testing.T) {
-	g := circuitbreaker.NewGroup[string](byReq, circuitbreaker.WithMaxKeys(3), circuitbreaker.WithIdleTimeout(0))
+	g := circuitbreaker.NewGroup[string, string](byReq, nil, circuitbreaker.WithMaxKeys(3), circuitbreaker.WithoutIdleTimeout())
 	svc := g.Layer(byName())
 	for i := range 50 {
 		key := fmt.Sprint("k", i)
@@ -136,7 +137,7 @@ func TestKeySetIsBounded(t *testing.T) {
 }
 
 func TestEvictionKeepsOpenBreakers(t *testing.T) {
-	g := circuitbreaker.NewGroup[string](byReq,
+	g := circuitbreaker.NewGroup[string, string](byReq, nil,
 		circuitbreaker.WithMaxKeys(2),
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOpenTimeout(time.Hour),
@@ -154,7 +155,7 @@ func TestEvictionKeepsOpenBreakers(t *testing.T) {
 }
 
 func TestEvictionWhenEveryKeyIsOpen(t *testing.T) {
-	g := circuitbreaker.NewGroup[string](byReq,
+	g := circuitbreaker.NewGroup[string, string](byReq, nil,
 		circuitbreaker.WithMaxKeys(2),
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOpenTimeout(time.Hour),
@@ -170,48 +171,52 @@ func TestEvictionWhenEveryKeyIsOpen(t *testing.T) {
 }
 
 func TestIdleKeysExpire(t *testing.T) {
-	const idle = 20 * time.Millisecond
-	g := circuitbreaker.NewGroup[string](byReq, circuitbreaker.WithIdleTimeout(idle))
-	svc := g.Layer(byName())
-	call := func(key string) {
-		t.Helper()
-		_, err := svc.Call(context.Background(), key)
-		require.NoError(t, err)
-	}
-	call("idle")
-	call("busy")
-	// A key is dropped once it has gone unused for a whole sweep period;
-	// sweeps run when a key is added, at most once per idle timeout.
-	for i := range 3 {
-		time.Sleep(idle + idle/2)
+	synctest.Test(t, func(t *testing.T) {
+		const idle = 20 * time.Millisecond
+		g := circuitbreaker.NewGroup[string, string](byReq, nil, circuitbreaker.WithIdleTimeout(idle))
+		svc := g.Layer(byName())
+		call := func(key string) {
+			t.Helper()
+			_, err := svc.Call(context.Background(), key)
+			require.NoError(t, err)
+		}
+		call("idle")
 		call("busy")
-		call(fmt.Sprint("new", i))
-	}
-	_, ok := g.Snapshot("idle")
-	assert.False(t, ok, "unused for three idle periods")
-	_, ok = g.Snapshot("busy")
-	assert.True(t, ok, "used in every period")
-	_, ok = g.Snapshot("new2")
-	assert.True(t, ok, "just added")
-	assert.Equal(t, len(g.Snapshots()), g.Len())
+		// A key is dropped once it has gone unused for a whole sweep period;
+		// sweeps run when a key is added, at most once per idle timeout.
+		for i := range 3 {
+			time.Sleep(idle + idle/2)
+			call("busy")
+			call(fmt.Sprint("new", i))
+		}
+		_, ok := g.Snapshot("idle")
+		assert.False(t, ok, "unused for three idle periods")
+		_, ok = g.Snapshot("busy")
+		assert.True(t, ok, "used in every period")
+		_, ok = g.Snapshot("new2")
+		assert.True(t, ok, "just added")
+		assert.Equal(t, len(g.Snapshots()), g.Len())
+	})
 }
 
 func TestSnapshotDoesNotKeepAKeyAlive(t *testing.T) {
-	const idle = 20 * time.Millisecond
-	g := circuitbreaker.NewGroup[string](byReq, circuitbreaker.WithIdleTimeout(idle))
-	svc := g.Layer(byName())
-	_, _ = svc.Call(context.Background(), "watched")
-	for i := range 3 {
-		time.Sleep(idle + idle/2)
-		_, _ = g.Snapshot("watched")
-		_, _ = svc.Call(context.Background(), fmt.Sprint("new", i))
-	}
-	_, ok := g.Snapshot("watched")
-	assert.False(t, ok)
+	synctest.Test(t, func(t *testing.T) {
+		const idle = 20 * time.Millisecond
+		g := circuitbreaker.NewGroup[string, string](byReq, nil, circuitbreaker.WithIdleTimeout(idle))
+		svc := g.Layer(byName())
+		_, _ = svc.Call(context.Background(), "watched")
+		for i := range 3 {
+			time.Sleep(idle + idle/2)
+			_, _ = g.Snapshot("watched")
+			_, _ = svc.Call(context.Background(), fmt.Sprint("new", i))
+		}
+		_, ok := g.Snapshot("watched")
+		assert.False(t, ok)
+	})
 }
 
 func TestGroupHalfOpenProbesPerKey(t *testing.T) {
-	g := circuitbreaker.NewGroup[string](byReq,
+	g := circuitbreaker.NewGroup[string, string](byReq, nil,
 		circuitbreaker.WithConsecutiveFailures(1),
 		circuitbreaker.WithOpenTimeout(openTimeout),
 		circuitbreaker.WithHalfOpenProbes(2),

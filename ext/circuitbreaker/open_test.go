@@ -13,7 +13,7 @@ import (
 // not in the moment between a trip and gobreaker opening.
 func TestOpenUntilSaturates(t *testing.T) {
 	for _, d := range []time.Duration{time.Hour, math.MaxInt64 / 2, math.MaxInt64 - 1, math.MaxInt64} {
-		c := newConfig([]Option{WithOpenTimeout(d), WithConsecutiveFailures(1)})
+		c := breakerConfig([]BreakerOption{WithOpenTimeout(d), WithConsecutiveFailures(1)})
 		b := newBreaker("k", &c)
 		b.record(b.phase.Load(), Failure)
 		assert.False(t, b.closed())

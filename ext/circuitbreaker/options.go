@@ -5,15 +5,34 @@ import (
 	"time"
 )
 
-// Option configures a breaker made by [New] or a group made by [NewGroup].
-// Out-of-range values never fail: each option says how it clamps them.
+// A BreakerOption configures a breaker made by [New].
+type BreakerOption interface{ applyBreaker(*config) }
+
+// A GroupOption configures a group made by [NewGroup].
+type GroupOption interface{ applyGroup(*config) }
+
+// An Option configures both a breaker and a group: it is a BreakerOption
+// and a GroupOption. Options read by one of them only return that one's
+// type, so passing them to the other does not compile.
+//
+// Zero or less, and nil, mean the default each option states; values above
+// a documented maximum are lowered to it. A rule or feature that can be
+// turned off has a Without... option.
 type Option interface {
-	apply(*config)
+	BreakerOption
+	GroupOption
 }
 
-type optionFunc func(*config)
+type (
+	optionFunc        func(*config)
+	breakerOptionFunc func(*config)
+	groupOptionFunc   func(*config)
+)
 
-func (f optionFunc) apply(c *config) { f(c) }
+func (f optionFunc) applyBreaker(c *config)        { f(c) }
+func (f optionFunc) applyGroup(c *config)          { f(c) }
+func (f breakerOptionFunc) applyBreaker(c *config) { f(c) }
+func (f groupOptionFunc) applyGroup(c *config)     { f(c) }
 
 // Defaults. Each is documented on the option that changes it.
 const (
@@ -43,14 +62,33 @@ type config struct {
 	buckets       int
 	openTimeout   time.Duration
 	probes        uint32
-	classifier    any // a Classifier[Resp], checked against Resp when built
 	onStateChange func(key string, from, to State)
 	maxKeys       int
 	idleTimeout   time.Duration
 }
 
-func newConfig(opts []Option) config {
-	c := config{
+func breakerConfig(opts []BreakerOption) config {
+	c := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.applyBreaker(&c)
+		}
+	}
+	return c
+}
+
+func groupConfig(opts []GroupOption) config {
+	c := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.applyGroup(&c)
+		}
+	}
+	return c
+}
+
+func defaultConfig() config {
+	return config{
 		consecutive: defaultConsecutive,
 		rate:        defaultRate,
 		minSamples:  defaultMinSamples,
@@ -61,58 +99,77 @@ func newConfig(opts []Option) config {
 		maxKeys:     defaultMaxKeys,
 		idleTimeout: defaultIdleTimeout,
 	}
-	for _, o := range opts {
-		if o != nil {
-			o.apply(&c)
-		}
-	}
-	return c
 }
 
 // WithName names the breaker made by [New]: the name is the key in its
 // rejection errors, its state-change hook and its [Snapshot]. Default: ""
-// (no name). A group takes its keys from its key function and ignores it.
-func WithName(name string) Option {
-	return optionFunc(func(c *config) { c.name = name })
+// (no name). A group takes its keys from its key function, so only a
+// breaker reads it.
+func WithName(name string) BreakerOption {
+	return breakerOptionFunc(func(c *config) { c.name = name })
 }
 
 // WithConsecutiveFailures trips a closed breaker when n calls in a row
-// fail (ignored calls do not break the run). Default: 5. Zero turns this
-// rule off.
+// fail (ignored calls do not break the run). Default: 5. Zero: the
+// default. [WithoutConsecutiveFailures] turns this rule off.
 func WithConsecutiveFailures(n uint32) Option {
-	return optionFunc(func(c *config) { c.consecutive = n })
+	return optionFunc(func(c *config) {
+		if n == 0 {
+			n = defaultConsecutive
+		}
+		c.consecutive = n
+	})
+}
+
+// WithoutConsecutiveFailures turns off the rule of [WithConsecutiveFailures],
+// so that only the failure rate trips the breaker.
+func WithoutConsecutiveFailures() Option {
+	return optionFunc(func(c *config) { c.consecutive = 0 })
 }
 
 // WithFailureRate trips a closed breaker when, within the rolling window,
 // at least minSamples calls have succeeded or failed and the failed share
 // of them reaches rate. Default: 0.5 with 20 samples. A rate of zero or
-// less (or NaN) turns this rule off; a rate above 1 is taken as 1 (trip
-// only when every call fails); a minSamples of 0 is taken as 1.
+// less (or NaN), and a minSamples of zero, mean their defaults; a rate
+// above 1 is lowered to 1 (trip only when every call fails).
+// [WithoutFailureRate] turns this rule off.
 func WithFailureRate(rate float64, minSamples uint32) Option {
 	return optionFunc(func(c *config) {
 		switch {
 		case math.IsNaN(rate) || rate <= 0:
-			rate = 0
+			rate = defaultRate
 		case rate > 1:
 			rate = 1
 		}
+		if minSamples == 0 {
+			minSamples = defaultMinSamples
+		}
 		c.rate = rate
-		c.minSamples = max(minSamples, 1)
+		c.minSamples = minSamples
 	})
+}
+
+// WithoutFailureRate turns off the rule of [WithFailureRate], so that only
+// consecutive failures trip the breaker.
+func WithoutFailureRate() Option {
+	return optionFunc(func(c *config) { c.rate = 0 })
 }
 
 // WithWindow sets the rolling window over which a closed breaker counts
 // results, split into buckets that expire one at a time. Default: 10s in
-// 10 buckets. A window of zero or less keeps the default; buckets below 1
-// are taken as 1 (the counts then reset all at once at the end of each
-// window), buckets above 1000 as 1000, and buckets are made no shorter
-// than a millisecond.
+// 10 buckets. A window or a number of buckets of zero or less means its
+// default; buckets above 1000 are lowered to 1000, and fewer buckets are
+// used where they would be shorter than a millisecond. One bucket resets
+// the counts all at once at the end of each window.
 func WithWindow(window time.Duration, buckets int) Option {
 	return optionFunc(func(c *config) {
 		if window <= 0 {
 			window = defaultWindow
 		}
-		buckets = min(max(buckets, 1), maxBuckets)
+		if buckets <= 0 {
+			buckets = defaultBuckets
+		}
+		buckets = min(buckets, maxBuckets)
 		if window/time.Duration(buckets) < minBucket {
 			buckets = max(int(window/minBucket), 1)
 		}
@@ -134,23 +191,13 @@ func WithOpenTimeout(d time.Duration) Option {
 // WithHalfOpenProbes sets how many calls a half-open breaker lets through:
 // the breaker closes when that many succeed in a row and opens again at the
 // first failure; other calls meanwhile get ErrTooManyRequests. Default: 1.
-// Zero is taken as 1.
+// Zero: the default.
 func WithHalfOpenProbes(n uint32) Option {
-	return optionFunc(func(c *config) { c.probes = max(n, 1) })
-}
-
-// WithClassifier sets how a finished call counts. Default: [ClassifyError]
-// on the error alone. The classifier's Resp must be the response type of
-// the layer it configures; if it is not, building the layer fails with a
-// *motore.BuildError wrapping [ErrClassifierType]. A nil classifier keeps
-// the default.
-func WithClassifier[Resp any](f Classifier[Resp]) Option {
 	return optionFunc(func(c *config) {
-		if f == nil {
-			c.classifier = nil
-			return
+		if n == 0 {
+			n = defaultProbes
 		}
-		c.classifier = f
+		c.probes = n
 	})
 }
 
@@ -166,9 +213,9 @@ func WithOnStateChange(f func(key string, from, to State)) Option {
 // WithMaxKeys bounds the number of keys a group keeps. When a new key would
 // exceed it, the group first drops idle keys, then evicts one key, preferring
 // a closed breaker that was not used lately. Default: 1024. Zero or less
-// keeps the default. A breaker made by [New] ignores it.
-func WithMaxKeys(n int) Option {
-	return optionFunc(func(c *config) {
+// keeps the default. Only a group reads it.
+func WithMaxKeys(n int) GroupOption {
+	return groupOptionFunc(func(c *config) {
 		if n <= 0 {
 			n = defaultMaxKeys
 		}
@@ -181,9 +228,19 @@ func WithMaxKeys(n int) Option {
 // runs when a key is added and d has passed since the last check, and drops
 // the keys not used since the check before; so a key goes after between d
 // and 2d unused, at the next addition, and no timer runs in the background.
-// Default: 10 minutes. Zero or less turns idle
-// expiry off (keys then leave only by [Group.Remove] or eviction). A breaker
-// made by [New] ignores it.
-func WithIdleTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.idleTimeout = max(d, 0) })
+// Default: 10 minutes. Zero or less: the default. Only a group reads it;
+// [WithoutIdleTimeout] turns idle expiry off.
+func WithIdleTimeout(d time.Duration) GroupOption {
+	return groupOptionFunc(func(c *config) {
+		if d <= 0 {
+			d = defaultIdleTimeout
+		}
+		c.idleTimeout = d
+	})
+}
+
+// WithoutIdleTimeout keeps a group's keys however long they go unused:
+// they leave only by [Group.Remove] or eviction at [WithMaxKeys].
+func WithoutIdleTimeout() GroupOption {
+	return groupOptionFunc(func(c *config) { c.idleTimeout = 0 })
 }

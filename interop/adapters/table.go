@@ -60,9 +60,9 @@ func ServerMiddleware[Req, Resp any](s Stack, info func(ctx context.Context, req
 		b = b.Layer(ratelimit.Rate[Req, Resp](s.Limiter))
 	}
 	if s.BreakerFailures > 0 {
-		b = b.Layer(circuitbreaker.New[Req, Resp](
+		b = b.Layer(circuitbreaker.New[Req, Resp](nil,
 			circuitbreaker.WithConsecutiveFailures(s.BreakerFailures),
-			circuitbreaker.WithFailureRate(0, 0),
+			circuitbreaker.WithoutFailureRate(),
 			circuitbreaker.WithOpenTimeout(s.BreakerOpen),
 		))
 	}
