@@ -44,13 +44,20 @@ func TestShutdownUnderLoadLosesNoReply(t *testing.T) {
 		runs = n
 	}
 	for _, size := range []int{64 << 10, 4 << 20} {
+		var answered, refused, dials int64
 		for run := range runs {
-			shutdownUnderLoad(t, size, run)
+			a, r, d := shutdownUnderLoad(t, size, run)
+			answered, refused, dials = answered+a, refused+r, dials+d
 		}
+		t.Logf("%d KiB replies, %d runs: %d calls answered whole, %d refused as not sent (%d of them at connect), every other outcome a failure",
+			size>>10, runs, answered, refused, dials)
 	}
 }
 
-func shutdownUnderLoad(t *testing.T, size, run int) {
+// shutdownUnderLoad shuts a server down under load once, and returns how
+// many calls were answered, refused as not sent, and of those refused at
+// connect.
+func shutdownUnderLoad(t *testing.T, size, run int) (answered, refusals, dials int64) {
 	const callers = 16
 	reply := strings.Repeat("r", size)
 	var started, finished atomic.Int64
@@ -70,7 +77,7 @@ func shutdownUnderLoad(t *testing.T, size, run int) {
 	defer c.Close()
 	e := &echo.EchoClient{Client: c}
 
-	var ok, refused atomic.Int64
+	var ok, refused, dialed atomic.Int64
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var bad []error
@@ -89,6 +96,9 @@ func shutdownUnderLoad(t *testing.T, size, run int) {
 					// accepted when it closed is reset by the kernel
 					// before a byte was sent: no reply is lost there.
 					refused.Add(1)
+					if isDial(err) {
+						dialed.Add(1)
+					}
 					return
 				case err == nil:
 					err = errors.New("a short reply")
@@ -112,6 +122,7 @@ func shutdownUnderLoad(t *testing.T, size, run int) {
 	assert.Equal(t, started.Load(), finished.Load())
 	assert.Equal(t, started.Load(), ok.Load(), "size %d, run %d: every call that started was answered", size, run)
 	assert.Equal(t, int64(callers), refused.Load(), "size %d, run %d", size, run)
+	return ok.Load(), refused.Load(), dialed.Load()
 }
 
 // isDial reports whether err is the failure to make a connection.
