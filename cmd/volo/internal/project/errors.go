@@ -17,8 +17,8 @@ var (
 	ErrModule = errors.New("invalid module path")
 	// ErrNoIDL: an IDL file that does not exist.
 	ErrNoIDL = errors.New("idl file not found")
-	// ErrBadIDL: an IDL that thriftidl refuses; the error is an
-	// *IDLError.
+	// ErrBadIDL: an IDL that thriftidl (or, for a .proto file, pbgen)
+	// refuses; the error is an *IDLError.
 	ErrBadIDL = errors.New("invalid idl")
 	// ErrGenerate: an IDL the generator cannot turn into Go; the error is
 	// an *IDLError.
@@ -47,10 +47,12 @@ var (
 )
 
 // IDLError is an error at positions of IDL files: Kind is ErrBadIDL for
-// what thriftidl reports, ErrGenerate for what the generator reports.
+// what thriftidl or pbgen.Load reports, ErrGenerate for what the
+// generator reports.
 type IDLError struct {
 	Kind error
-	// Err is a thriftidl.ErrorList or a *gen.Error.
+	// Err is a thriftidl.ErrorList or a *gen.Error; for a .proto file,
+	// *pbgen.Error values (errors.Join'ed) or a pbgen.ErrGenerate.
 	Err error
 }
 
@@ -61,5 +63,5 @@ func (e *IDLError) Error() string { return e.Err.Error() }
 // Is reports whether target is e's Kind.
 func (e *IDLError) Is(target error) bool { return target == e.Kind }
 
-// Unwrap returns the errors of thriftidl or of the generator.
+// Unwrap returns the errors of thriftidl, pbgen or the generator.
 func (e *IDLError) Unwrap() error { return e.Err }

@@ -18,6 +18,8 @@ import (
 const (
 	repoModule = "github.com/govolo/volo"
 	voloModule = repoModule + "/volo"
+	// grpcModule is volo's gRPC runtime, which .proto projects need.
+	grpcModule = voloModule + "/grpc"
 	// ToolModule is the module of the volo command, which a project
 	// requires as a tool so that go generate runs the same volo.
 	ToolModule = repoModule + "/cmd/volo"
@@ -120,11 +122,12 @@ func SourceClone() (string, bool) {
 }
 
 // replaces returns the modules of the clone a project needs replaced:
-// volo, the volo command, and every module of the repository they require,
-// transitively, each with its directory in the clone.
-func replaces(clone string) (map[string]string, error) {
+// volo, the volo command, the runtimes asked for, and every module of the
+// repository they require, transitively, each with its directory in the
+// clone.
+func replaces(clone string, runtimes ...string) (map[string]string, error) {
 	out := make(map[string]string)
-	queue := []string{voloModule, ToolModule}
+	queue := append([]string{voloModule, ToolModule}, runtimes...)
 	for len(queue) > 0 {
 		mod := queue[0]
 		queue = queue[1:]
@@ -146,17 +149,21 @@ func replaces(clone string) (map[string]string, error) {
 	return out, nil
 }
 
-// newGoMod returns the go.mod of a new project: volo and the volo command
-// as a tool, and with clone != "" replace directives for every module of
-// the repository the graph needs.
-func newGoMod(module, clone string) ([]byte, error) {
+// newGoMod returns the go.mod of a new project: volo, the runtimes asked
+// for (volo/grpc for a .proto project) and the volo command as a tool, and
+// with clone != "" replace directives for every module of the repository
+// the graph needs.
+func newGoMod(module, clone string, runtimes ...string) ([]byte, error) {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "module %s\n\ngo 1.25.0\n\nrequire (\n\t%s %s\n\t%s %s\n)\n\n", module, ToolModule, Version, voloModule, Version)
-	fmt.Fprintf(&b, "// The volo command, which go generate runs (see gen/doc.go).\ntool %s\n", ToolModule)
+	fmt.Fprintf(&b, "module %s\n\ngo 1.25.0\n\nrequire (\n\t%s %s\n\t%s %s\n", module, ToolModule, Version, voloModule, Version)
+	for _, r := range runtimes {
+		fmt.Fprintf(&b, "\t%s %s\n", r, Version)
+	}
+	fmt.Fprintf(&b, ")\n\n// The volo command, which go generate runs (see gen/doc.go).\ntool %s\n", ToolModule)
 	if clone == "" {
 		return b.Bytes(), nil
 	}
-	reps, err := replaces(clone)
+	reps, err := replaces(clone, runtimes...)
 	if err != nil {
 		return nil, err
 	}

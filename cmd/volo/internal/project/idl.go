@@ -8,25 +8,47 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/govolo/volo/pilota/gen"
+	"github.com/govolo/volo/pilota/pbgen"
 	"github.com/govolo/volo/pilota/thriftidl"
 )
 
 // IDLDir is the project directory IDL files are copied into.
 const IDLDir = "idl"
 
+// program is a loaded IDL file with what it includes: Thrift, or
+// protobuf for a .proto file.
+type program struct {
+	thrift *thriftidl.Program
+	proto  *pbgen.Program
+}
+
+// isProto reports whether an IDL file is protobuf.
+func isProto(file string) bool { return strings.EqualFold(path.Ext(filepath.ToSlash(file)), ".proto") }
+
 // loadIDL loads an IDL file and what it includes.
-func loadIDL(file string, includes []string) (*thriftidl.Program, error) {
+func loadIDL(file string, includes []string) (*program, error) {
 	if fi, err := os.Stat(file); err != nil || fi.IsDir() {
 		return nil, fmt.Errorf("%w: %s", ErrNoIDL, file)
+	}
+	if isProto(file) {
+		prog, err := pbgen.Load(file, pbgen.WithImportDirs(includes...))
+		switch {
+		case errors.Is(err, pbgen.ErrNoFile):
+			return nil, fmt.Errorf("%w: %s", ErrNoIDL, file)
+		case err != nil:
+			return nil, &IDLError{Kind: ErrBadIDL, Err: err}
+		}
+		return &program{proto: prog}, nil
 	}
 	prog, err := thriftidl.Load(file, thriftidl.WithIncludeDirs(includes...))
 	if err != nil {
 		return nil, &IDLError{Kind: ErrBadIDL, Err: err}
 	}
-	return prog, nil
+	return &program{thrift: prog}, nil
 }
 
 // genFlags are the generator's options an entry or a command sets.
@@ -35,8 +57,22 @@ type genFlags struct {
 }
 
 // generate runs the generator on prog.
-func generate(prog *thriftidl.Program, importPath string, f genFlags) ([]gen.File, error) {
-	files, err := gen.Generate(prog, importPath, gen.WithFastCodec(f.fastCodec), gen.WithUnknownFields(f.unknownFields))
+func generate(prog *program, importPath string, f genFlags) ([]gen.File, error) {
+	if prog.proto != nil {
+		if f.fastCodec || f.unknownFields {
+			return nil, fmt.Errorf("%w: fastcodec and unknown_fields are Thrift options, and %s is a .proto file", ErrConfig, prog.proto.Main.Path)
+		}
+		pf, err := pbgen.Generate(prog.proto, importPath)
+		if err != nil {
+			return nil, &IDLError{Kind: ErrGenerate, Err: err}
+		}
+		files := make([]gen.File, len(pf))
+		for i, f := range pf {
+			files[i] = gen.File{Path: f.Path, Package: path.Join(importPath, path.Dir(f.Path)), Content: f.Content}
+		}
+		return files, nil
+	}
+	files, err := gen.Generate(prog.thrift, importPath, gen.WithFastCodec(f.fastCodec), gen.WithUnknownFields(f.unknownFields))
 	if err != nil {
 		if errors.Is(err, gen.ErrGenerate) {
 			return nil, &IDLError{Kind: ErrGenerate, Err: err}
@@ -61,7 +97,11 @@ type copyPlan struct {
 // keeping their layout relative to their deepest common directory, so
 // that every include still resolves, next to its file or through the
 // recorded include directories.
-func planCopy(dir string, prog *thriftidl.Program, includes []string) (*copyPlan, error) {
+func planCopy(dir string, p *program, includes []string) (*copyPlan, error) {
+	if p.proto != nil {
+		return planCopyProto(dir, p.proto, includes)
+	}
+	prog := p.thrift
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -141,6 +181,65 @@ func planCopy(dir string, prog *thriftidl.Program, includes []string) (*copyPlan
 	plan.entry.Path = dest(mainFile)
 	for _, d := range dirs {
 		plan.entry.Includes = append(plan.entry.Includes, dest(d))
+	}
+	return plan, nil
+}
+
+// planCopyProto is planCopy for a .proto file: the files stay when they
+// and the import directories they are found in are inside the project;
+// otherwise each is copied to idl/<its import name>, so that idl/ (or the
+// main file's directory) resolves every import.
+func planCopyProto(dir string, prog *pbgen.Program, includes []string) (*copyPlan, error) {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	abs := func(p string) string {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return filepath.Clean(p)
+		}
+		return a
+	}
+	// The include directories the files were found in, in -I order; the
+	// main file's own directory is searched without one.
+	mainDir := abs(filepath.Dir(prog.Main.Path))
+	mainInInclude := prog.Main.Name != filepath.Base(prog.Main.Path) || abs(prog.Main.Dir) != mainDir
+	var dirs []string
+	for _, inc := range includes {
+		d := abs(inc)
+		for _, f := range prog.Files {
+			if abs(f.Dir) == d && (d != mainDir || mainInInclude) && !slices.Contains(dirs, d) {
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	inside := true
+	for _, f := range prog.Files {
+		if _, ok := within(absDir, abs(f.Path)); !ok {
+			inside = false
+		}
+	}
+	for _, d := range dirs {
+		if _, ok := within(absDir, d); !ok {
+			inside = false
+		}
+	}
+	plan := &copyPlan{entry: &Entry{}, copies: make(map[string]string)}
+	if inside {
+		plan.entry.Path, _ = within(absDir, abs(prog.Main.Path))
+		for _, d := range dirs {
+			rel, _ := within(absDir, d)
+			plan.entry.Includes = append(plan.entry.Includes, rel)
+		}
+		return plan, nil
+	}
+	for _, f := range prog.Files {
+		plan.copies[path.Join(IDLDir, f.Name)] = abs(f.Path)
+	}
+	plan.entry.Path = path.Join(IDLDir, prog.Main.Name)
+	if path.Dir(plan.entry.Path) != IDLDir {
+		plan.entry.Includes = []string{IDLDir}
 	}
 	return plan, nil
 }

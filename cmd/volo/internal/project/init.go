@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/govolo/volo/cmd/volo/internal/scaffold"
+	"github.com/govolo/volo/pilota/gen"
+	"github.com/govolo/volo/pilota/pbgen"
 )
 
 // InitOptions are the arguments of [Init].
@@ -86,15 +88,15 @@ func Init(ctx context.Context, o InitOptions, out io.Writer) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	var services []string
-	for _, s := range prog.Main.Services {
-		services = append(services, s.Name)
-	}
-	programs, err := scaffold.Write(idlBase(prog.Main.Path), services, files)
+	programs, err := writePrograms(prog, p.ImportPath(), files)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrScaffold, err)
+		return nil, err
 	}
-	goMod, err := newGoMod(o.Module, clone)
+	var runtimes []string // the runtime modules beside volo
+	if prog.proto != nil {
+		runtimes = append(runtimes, grpcModule)
+	}
+	goMod, err := newGoMod(o.Module, clone, runtimes...)
 	if err != nil {
 		return nil, err
 	}
@@ -138,6 +140,31 @@ func Init(ctx context.Context, o InitOptions, out io.Writer) (*Project, error) {
 		return p, err
 	}
 	return p, nil
+}
+
+// writePrograms returns the server, its handlers and the client of the
+// main file's services.
+func writePrograms(prog *program, importPath string, files []gen.File) ([]scaffold.File, error) {
+	if prog.proto != nil {
+		svcs, err := pbgen.Services(prog.proto, importPath)
+		if err != nil {
+			return nil, &IDLError{Kind: ErrGenerate, Err: err}
+		}
+		programs, err := scaffold.WriteProto(idlBase(prog.proto.Main.Path), svcs)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrScaffold, err)
+		}
+		return programs, nil
+	}
+	var services []string
+	for _, s := range prog.thrift.Main.Services {
+		services = append(services, s.Name)
+	}
+	programs, err := scaffold.Write(idlBase(prog.thrift.Main.Path), services, files)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrScaffold, err)
+	}
+	return programs, nil
 }
 
 // checkEmpty reports a directory init may not write into: one with a

@@ -26,6 +26,13 @@ func serverMain(ix *index, idlFile string, svcs []*service, handlers []string) (
 		regs = append(regs, fmt.Sprintf("if err := %s.%s(srv, &%s{}); err != nil {\nreturn err\n}", p, s.register, handlers[i]))
 		names = append(names, s.idlName)
 	}
+	return serverSource(idlFile, names, im, srvPkg, voloPkg, regs), nil
+}
+
+// serverSource is cmd/server/main.go serving the services names, each
+// registered by one of regs; srvPkg and voloPkg are the names im gave
+// the server package and volo's.
+func serverSource(idlFile string, names []string, im *imports, srvPkg, voloPkg string, regs []string) string {
 	serving := "no service"
 	if len(names) > 0 {
 		serving = strings.Join(names, ", ")
@@ -89,7 +96,7 @@ func run(addr string) error {
 	return nil
 }
 `, DefaultAddr, im.block(), DefaultAddr, srvPkg, join(regs), serving, voloPkg)
-	return b.String(), nil
+	return b.String()
 }
 
 // stub is a handler method, written once its names are known.
