@@ -19,6 +19,10 @@ idl/ with everything it includes, the generated code under gen/, a server
 (cmd/server) with a stub handler for every service of the IDL, and a client
 (cmd/client) that calls every method. Then it runs go mod tidy.
 
+The IDL is a .thrift file, or a .proto file (no protoc needed): then the
+messages are protoc-gen-go's, the stubs, server and client are volo/grpc's,
+and -I directories are searched for imports as protoc's -I are.
+
 volo's modules are not published yet: with -replace, go.mod replaces them
 with a clone of the repository. When this volo was built from a clone, it
 uses that clone unless -no-replace.`,
@@ -80,7 +84,7 @@ func initFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	fs.StringVar(&o.Dir, "o", ".", "`dir` of the new project")
 	fs.BoolVar(&o.FastCodec, "fastcodec", false, "also generate FastWriteNocopy, for Kitex (imports cloudwego/gopkg)")
 	fs.BoolVar(&o.UnknownFields, "unknown-fields", false, "keep the fields structs do not know and write them again (for proxies)")
-	fs.Var(&includes, "I", "`dir` to search for includes (repeatable)")
+	fs.Var(&includes, "I", "`dir` to search for includes, or a .proto file's imports (repeatable)")
 	replace := fs.String("replace", "", "`clone` of the volo repository whose modules go.mod uses instead of the published ones")
 	noReplace := fs.Bool("no-replace", false, "no replace directives, even when volo runs from a clone")
 	fs.BoolVar(&o.NoTidy, "no-tidy", false, "do not run go mod tidy")
@@ -119,7 +123,7 @@ func idlAddFlags(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 	var includes list
 	fs.BoolVar(&o.FastCodec, "fastcodec", false, "also generate FastWriteNocopy, for Kitex (imports cloudwego/gopkg)")
 	fs.BoolVar(&o.UnknownFields, "unknown-fields", false, "keep the fields structs do not know and write them again (for proxies)")
-	fs.Var(&includes, "I", "`dir` to search for includes (repeatable)")
+	fs.Var(&includes, "I", "`dir` to search for includes, or a .proto file's imports (repeatable)")
 	fs.StringVar(&o.Repo, "repo", "", "`name` of the repository of volo.yml the IDL is in")
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) != 1 {

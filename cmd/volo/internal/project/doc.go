@@ -1,5 +1,7 @@
 // Package project is what the volo command does to a project: a Go module
-// whose code is generated from Thrift IDL listed in its volo.yml.
+// whose code is generated from the IDL listed in its volo.yml: Thrift files
+// (pilota/thriftidl and pilota/gen) and .proto files (pilota/pbgen, whose
+// projects get a volo/grpc server and client).
 //
 // [Init] creates one (go.mod, volo.yml, the IDL copied under idl/, the
 // generated code under gen/, a server with stub handlers and a client, then
@@ -14,6 +16,6 @@
 // graph holds already through testify.
 //
 // The errors match the sentinels of errors.go with errors.Is; IDL errors
-// are *[IDLError] values whose text is thriftidl's or the generator's
-// positioned "file:line:col: message" lines.
+// are *[IDLError] values whose text is thriftidl's, pbgen's or the
+// generator's positioned "file:line:col: message" lines.
 package project

@@ -14,5 +14,9 @@
 // required struct fields are set: a required field left nil would not
 // encode, and the peer would reject the message.
 //
+// For a .proto file, [WriteProto] writes the same three programs on
+// volo/grpc from the names pilota/pbgen reports ([pbgen.Services]): the
+// stubs answer empty responses and the client calls the unary methods.
+//
 // The files are written once, by volo init; they are the user's to edit.
 package scaffold
