@@ -49,17 +49,26 @@ func WithResolver(r *net.Resolver) DNSOption {
 }
 
 // WithRefresh sets how often a watched target is resolved again. Default:
-// 30s. Values under 10ms are raised to 10ms, to keep a watcher from
-// flooding the resolver.
+// 30s. Zero or less: the default; other values under 10ms are raised to
+// 10ms, to keep a watcher from flooding the resolver.
 func WithRefresh(every time.Duration) DNSOption {
-	return dnsOptionFunc(func(d *DNS) { d.refresh = max(every, 10*time.Millisecond) })
+	return dnsOptionFunc(func(d *DNS) {
+		if every <= 0 {
+			every = defaultRefresh
+		}
+		d.refresh = max(every, 10*time.Millisecond)
+	})
 }
+
+const defaultRefresh = 30 * time.Second
 
 // NewDNS returns a DNS discoverer.
 func NewDNS(opts ...DNSOption) *DNS {
-	d := &DNS{resolver: net.DefaultResolver, refresh: 30 * time.Second}
+	d := &DNS{resolver: net.DefaultResolver, refresh: defaultRefresh}
 	for _, o := range opts {
-		o.applyDNS(d)
+		if o != nil {
+			o.applyDNS(d)
+		}
 	}
 	return d
 }

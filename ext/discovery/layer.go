@@ -41,12 +41,11 @@ func InstanceFromContext(ctx context.Context) (Instance, bool) {
 // when the layer is applied.
 func LoadBalance[Req, Resp any](b *Balancer, key func(ctx context.Context, req Req) string) motore.Middleware[Req, Resp] {
 	return motore.LayerFunc[motore.Service[Req, Resp], motore.Service[Req, Resp]](func(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
+		var err error
 		if b == nil {
-			panic(&motore.BuildError{Layer: "loadbalance", Index: -1, Err: motore.ErrNilLayer})
+			err = motore.ErrNilLayer
 		}
-		if next == nil {
-			panic(&motore.BuildError{Layer: "loadbalance", Index: -1, Err: motore.ErrNilService})
-		}
+		motore.CheckBuild("loadbalance", next, err)
 		return &balanced[Req, Resp]{b: b, key: key, next: next}
 	})
 }

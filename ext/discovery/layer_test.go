@@ -70,7 +70,7 @@ func TestLoadBalanceRetriesConnectionErrorsElsewhere(t *testing.T) {
 	inner := &byInstance{}
 	inner.fail(ins[0].Addr, dialErr())
 	inner.fail(ins[1].Addr, discovery.ErrConnection)
-	b, _ := newBalancer(t, ins, discovery.WithRetries(2), discovery.WithOutlierDetection(0, 0))
+	b, _ := newBalancer(t, ins, discovery.WithRetries(2), discovery.WithoutOutlierDetection())
 	rec := motoretest.NewRecorder[string, string](inner)
 	svc := discovery.LoadBalance[string, string](b, nil).Layer(rec)
 
@@ -81,7 +81,7 @@ func TestLoadBalanceRetriesConnectionErrorsElsewhere(t *testing.T) {
 
 	// With one retry the call gives up after the second connection failure
 	// and returns that failure.
-	b1, _ := newBalancer(t, ins, discovery.WithRetries(1), discovery.WithOutlierDetection(0, 0))
+	b1, _ := newBalancer(t, ins, discovery.WithRetries(1), discovery.WithoutOutlierDetection())
 	_, err = discovery.LoadBalance[string, string](b1, nil).Layer(inner).Call(context.Background(), "req")
 	assert.ErrorIs(t, err, discovery.ErrConnection)
 }
@@ -103,7 +103,7 @@ func TestLoadBalanceNeverRetriesTheSameInstance(t *testing.T) {
 			for _, in := range ins[:4] {
 				inner.fail(in.Addr, discovery.ErrConnection)
 			}
-			b, _ := newBalancer(t, ins, discovery.WithPolicy(p), discovery.WithRetries(8), discovery.WithOutlierDetection(0, 0))
+			b, _ := newBalancer(t, ins, discovery.WithPolicy(p), discovery.WithRetries(8), discovery.WithoutOutlierDetection())
 			rec := motoretest.NewRecorder[string, string](inner)
 			svc := discovery.LoadBalance[string, string](b, func(_ context.Context, req string) string { return req }).Layer(rec)
 			for i := range 20 {
@@ -194,7 +194,7 @@ func TestOutlierEjectionAndReturn(t *testing.T) {
 	inner := &byInstance{}
 	bad := ins[1].Addr
 	inner.fail(bad, discovery.ErrConnection)
-	b, _ := newBalancer(t, ins, discovery.WithRetries(0), discovery.WithOutlierDetection(3, 50*time.Millisecond))
+	b, _ := newBalancer(t, ins, discovery.WithoutRetries(), discovery.WithOutlierDetection(3, 50*time.Millisecond))
 	svc := discovery.LoadBalance[string, string](b, nil).Layer(inner)
 	failures := 0
 	for range 12 {
@@ -227,7 +227,7 @@ func TestOutlierEjectionIsBounded(t *testing.T) {
 	for _, in := range ins {
 		inner.fail(in.Addr, discovery.ErrConnection)
 	}
-	b, _ := newBalancer(t, ins, discovery.WithRetries(0), discovery.WithOutlierDetection(1, time.Hour), discovery.WithMaxEjectedPercent(50))
+	b, _ := newBalancer(t, ins, discovery.WithoutRetries(), discovery.WithOutlierDetection(1, time.Hour), discovery.WithMaxEjectedPercent(50))
 	svc := discovery.LoadBalance[string, string](b, nil).Layer(inner)
 	for range 40 {
 		_, err := svc.Call(context.Background(), "req")
@@ -246,7 +246,7 @@ func TestAllEjectedStillServes(t *testing.T) {
 	ins := instances(1)
 	inner := &byInstance{}
 	inner.fail(ins[0].Addr, discovery.ErrConnection)
-	b, _ := newBalancer(t, ins, discovery.WithRetries(0), discovery.WithOutlierDetection(1, time.Hour))
+	b, _ := newBalancer(t, ins, discovery.WithoutRetries(), discovery.WithOutlierDetection(1, time.Hour))
 	svc := discovery.LoadBalance[string, string](b, nil).Layer(inner)
 	_, _ = svc.Call(context.Background(), "req")
 	require.True(t, b.Ejected(ins[0].Addr))

@@ -115,7 +115,7 @@ func TestLimiterRejectionsAreRetriedElsewhereButNeverEject(t *testing.T) {
 func TestLimiterRejectionsLeaveTheRunOfFailures(t *testing.T) {
 	ins := instances(1)
 	inner := &byInstance{}
-	b, _ := newBalancer(t, ins, discovery.WithRetries(0), discovery.WithOutlierDetection(3, time.Hour))
+	b, _ := newBalancer(t, ins, discovery.WithoutRetries(), discovery.WithOutlierDetection(3, time.Hour))
 	svc := discovery.LoadBalance[string, string](b, nil).Layer(inner)
 	call := func(err error) {
 		t.Helper()
@@ -152,7 +152,7 @@ func TestCustomClassifierAndErrorsNeverSent(t *testing.T) {
 	assert.Equal(t, 1, rec.Count(), "not retried, as the classifier says")
 
 	one := instances(1)
-	b1, _ := newBalancer(t, one, onlyDials, discovery.WithRetries(0), discovery.WithOutlierDetection(2, time.Hour))
+	b1, _ := newBalancer(t, one, onlyDials, discovery.WithoutRetries(), discovery.WithOutlierDetection(2, time.Hour))
 	svc := discovery.LoadBalance[string, string](b1, nil).Layer(inner)
 	for _, err := range []error{discovery.ErrConnection, errBreakerOpen, discovery.ErrConnection} {
 		inner.fail(one[0].Addr, err)
@@ -176,7 +176,7 @@ func TestPeakEWMARejectionsAreNoLatencySamples(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ins := instances(2)
-			b, _ := newBalancer(t, ins, tc.opt, discovery.WithPolicy(discovery.PeakEWMA(0)), discovery.WithOutlierDetection(0, 0))
+			b, _ := newBalancer(t, ins, tc.opt, discovery.WithPolicy(discovery.PeakEWMA(0)), discovery.WithoutOutlierDetection())
 			var now int64
 			discovery.SetClock(b, func() int64 { return now })
 			// Every pick of an instance with no estimate is timed.

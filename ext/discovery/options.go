@@ -8,8 +8,10 @@ import (
 // MaxRetries bounds WithRetries.
 const MaxRetries = 8
 
-// An Option configures a [Balancer]. Bad values are clamped to the nearest
-// sensible one, as each option documents; no option makes NewBalancer fail.
+// An Option configures a [Balancer]. Zero or less, and nil, mean the
+// default each option states; values above a documented maximum are
+// lowered to it, and a feature is turned off only by its Without... option.
+// No option makes NewBalancer fail.
 type Option interface {
 	apply(*config)
 }
@@ -30,14 +32,22 @@ type config struct {
 	onWatchError func(error)
 }
 
+// Defaults, each documented on the option that changes it.
+const (
+	defaultRetries     = 1
+	defaultFailures    = 5
+	defaultEjectFor    = 10 * time.Second
+	defaultMaxEjectPct = 50
+)
+
 func newConfig(opts []Option) config {
 	c := config{
 		policy:       RoundRobin(),
-		retries:      1,
+		retries:      defaultRetries,
 		isConn:       IsConnectionError,
-		failures:     5,
-		ejectFor:     10 * time.Second,
-		maxEjectPct:  50,
+		failures:     defaultFailures,
+		ejectFor:     defaultEjectFor,
+		maxEjectPct:  defaultMaxEjectPct,
 		rnd:          rand.Uint64,
 		onWatchError: func(error) {},
 	}
@@ -61,10 +71,22 @@ func WithPolicy(p Policy) Option {
 
 // WithRetries sets how many times the LoadBalance layer retries a call that
 // failed without reaching the instance (see WithConnectionClassifier), each
-// time on an instance not tried yet for that call. Default: 1. Clamped to
-// [0, MaxRetries].
+// time on an instance not tried yet for that call. Default: 1. Zero or
+// less: the default; above MaxRetries: MaxRetries. [WithoutRetries] turns
+// retrying off.
 func WithRetries(n int) Option {
-	return optionFunc(func(c *config) { c.retries = min(max(n, 0), MaxRetries) })
+	return optionFunc(func(c *config) {
+		if n <= 0 {
+			n = defaultRetries
+		}
+		c.retries = min(n, MaxRetries)
+	})
+}
+
+// WithoutRetries makes the LoadBalance layer return the error of the first
+// pick, even one that never reached the instance.
+func WithoutRetries() Option {
+	return optionFunc(func(c *config) { c.retries = 0 })
 }
 
 // WithConnectionClassifier sets the function that tells the error of a
@@ -97,20 +119,38 @@ func WithConnectionClassifier(f func(err error) bool) Option {
 // of ejections in a row (at most 10 times ejectFor). A call that reached
 // the instance, even one that failed there, resets both counts; a
 // limiter's rejection leaves them as they are. Default: 5 failures, 10s.
-// failures <= 0 turns ejection off; ejectFor is raised to at least 1ms.
+// Zero or less: the default, for each; an ejectFor under 1ms is raised to
+// 1ms. [WithoutOutlierDetection] turns ejection off.
 func WithOutlierDetection(failures int, ejectFor time.Duration) Option {
 	return optionFunc(func(c *config) {
-		c.failures = max(failures, 0)
+		if failures <= 0 {
+			failures = defaultFailures
+		}
+		if ejectFor <= 0 {
+			ejectFor = defaultEjectFor
+		}
+		c.failures = failures
 		c.ejectFor = max(ejectFor, time.Millisecond)
 	})
 }
 
+// WithoutOutlierDetection never ejects an instance, however often calls to
+// it fail to reach it.
+func WithoutOutlierDetection() Option {
+	return optionFunc(func(c *config) { c.failures = 0 })
+}
+
 // WithMaxEjectedPercent bounds the share of instances ejected at once, so a
 // fault on the caller's side cannot eject them all. One instance may always
-// be ejected unless pct is 0. Default: 50. Clamped to [0, 100]. When every
-// instance is unusable, ejected ones are picked anyway.
+// be ejected. Default: 50. Zero or less: the default; above 100: 100. When
+// every instance is unusable, ejected ones are picked anyway.
 func WithMaxEjectedPercent(pct int) Option {
-	return optionFunc(func(c *config) { c.maxEjectPct = min(max(pct, 0), 100) })
+	return optionFunc(func(c *config) {
+		if pct <= 0 {
+			pct = defaultMaxEjectPct
+		}
+		c.maxEjectPct = min(pct, 100)
+	})
 }
 
 // WithFilter keeps only the instances for which keep returns true, for

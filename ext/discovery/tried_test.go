@@ -22,7 +22,7 @@ func TestWithTriedSpreadsAttemptsOverInstances(t *testing.T) {
 	for _, p := range policies {
 		t.Run(p.String(), func(t *testing.T) {
 			ins := instances(3)
-			b, _ := newBalancer(t, ins, discovery.WithPolicy(p), discovery.WithRetries(0), discovery.WithOutlierDetection(0, 0))
+			b, _ := newBalancer(t, ins, discovery.WithPolicy(p), discovery.WithoutRetries(), discovery.WithoutOutlierDetection())
 			svc := discovery.LoadBalance[string, string](b, func(_ context.Context, req string) string { return req }).Layer(&byInstance{})
 			for i := range 10 {
 				ctx := discovery.WithTried(context.Background())
@@ -46,7 +46,7 @@ func TestWithTriedRecordsLoadBalanceRetries(t *testing.T) {
 	ins := instances(3)
 	inner := &byInstance{}
 	inner.fail(ins[0].Addr, discovery.ErrConnection)
-	b, _ := newBalancer(t, ins, discovery.WithRetries(1), discovery.WithOutlierDetection(0, 0))
+	b, _ := newBalancer(t, ins, discovery.WithRetries(1), discovery.WithoutOutlierDetection())
 	svc := discovery.LoadBalance[string, string](b, nil).Layer(inner)
 	ctx := discovery.WithTried(context.Background())
 	got, err := svc.Call(ctx, "")

@@ -25,8 +25,8 @@ var _ discovery.Discoverer = (*Discoverer)(nil)
 
 // NewDiscoverer returns a discoverer that reads through cli. The client
 // stays the caller's: close it after every watcher.
-func NewDiscoverer(cli *clientv3.Client, opts ...Option) *Discoverer {
-	return &Discoverer{cli: cli, cfg: newConfig(opts)}
+func NewDiscoverer(cli *clientv3.Client, opts ...DiscovererOption) *Discoverer {
+	return &Discoverer{cli: cli, cfg: discovererConfig(opts)}
 }
 
 // Resolve lists the instances of service now. Values that do not decode are

@@ -10,15 +10,31 @@ import (
 // DefaultPrefix is the key prefix under which services are stored.
 const DefaultPrefix = "/volo/services/"
 
-// An Option configures a Registry or a Discoverer. Bad values are clamped,
-// as each option documents.
+// A RegistryOption configures a [Registry].
+type RegistryOption interface{ applyRegistry(*config) }
+
+// A DiscovererOption configures a [Discoverer].
+type DiscovererOption interface{ applyDiscoverer(*config) }
+
+// An Option configures both a Registry and a Discoverer. An option read by
+// one of them only returns that one's type ([WithTTL] is a registration's),
+// so passing it to the other does not compile. Zero or less, and nil, mean
+// the default each option states.
 type Option interface {
-	apply(*config)
+	RegistryOption
+	DiscovererOption
 }
 
-type optionFunc func(*config)
+type (
+	optionFunc         func(*config)
+	registryOptionFunc func(*config)
+)
 
-func (f optionFunc) apply(c *config) { f(c) }
+func (f optionFunc) applyRegistry(c *config)         { f(c) }
+func (f optionFunc) applyDiscoverer(c *config)       { f(c) }
+func (f registryOptionFunc) applyRegistry(c *config) { f(c) }
+
+const defaultTTL = 10 * time.Second
 
 type config struct {
 	prefix  string
@@ -26,20 +42,38 @@ type config struct {
 	onError func(error)
 }
 
-func newConfig(opts []Option) config {
-	c := config{prefix: DefaultPrefix, ttl: 10 * time.Second, onError: func(error) {}}
+func defaultConfig() config {
+	return config{prefix: DefaultPrefix, ttl: defaultTTL, onError: func(error) {}}
+}
+
+func registryConfig(opts []RegistryOption) config {
+	c := defaultConfig()
 	for _, o := range opts {
 		if o != nil {
-			o.apply(&c)
+			o.applyRegistry(&c)
 		}
 	}
 	return c
 }
 
-// WithPrefix sets the key prefix. Default: DefaultPrefix. A prefix that does
-// not end in "/" gets one, so that service "a" never lists service "ab".
+func discovererConfig(opts []DiscovererOption) config {
+	c := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.applyDiscoverer(&c)
+		}
+	}
+	return c
+}
+
+// WithPrefix sets the key prefix. Default: DefaultPrefix; the empty
+// string: the default. A prefix that does not end in "/" gets one, so that
+// service "a" never lists service "ab".
 func WithPrefix(prefix string) Option {
 	return optionFunc(func(c *config) {
+		if prefix == "" {
+			prefix = DefaultPrefix
+		}
 		if !strings.HasSuffix(prefix, "/") {
 			prefix += "/"
 		}
@@ -48,10 +82,16 @@ func WithPrefix(prefix string) Option {
 }
 
 // WithTTL sets the lease of a registration: an instance whose process stops
-// keeping it alive disappears within ttl. Default: 10s. Rounded up to whole
-// seconds, the unit of etcd leases, at least 1s and at most MaxTTL.
-func WithTTL(ttl time.Duration) Option {
-	return optionFunc(func(c *config) { c.ttl = min(max(ttl, time.Second), MaxTTL) })
+// keeping it alive disappears within ttl. Default: 10s; zero or less: the
+// default. Rounded up to whole seconds, the unit of etcd leases, at least
+// 1s and at most MaxTTL. Only a Registry reads it.
+func WithTTL(ttl time.Duration) RegistryOption {
+	return registryOptionFunc(func(c *config) {
+		if ttl <= 0 {
+			ttl = defaultTTL
+		}
+		c.ttl = min(max(ttl, time.Second), MaxTTL)
+	})
 }
 
 // MaxTTL is the longest lease etcd grants (9e9 seconds); a longer TTL counts

@@ -39,8 +39,8 @@ type registration struct {
 
 // NewRegistry returns a registry that writes through cli. The client stays
 // the caller's: close it after the registry.
-func NewRegistry(cli *clientv3.Client, opts ...Option) *Registry {
-	return &Registry{cli: cli, cfg: newConfig(opts), regs: make(map[string]*registration)}
+func NewRegistry(cli *clientv3.Client, opts ...RegistryOption) *Registry {
+	return &Registry{cli: cli, cfg: registryConfig(opts), regs: make(map[string]*registration)}
 }
 
 // Register writes inst under service with a fresh lease, within ctx, and

@@ -104,7 +104,7 @@ func TestBalancerRetriesAConnectionThatCannotBeMade(t *testing.T) {
 	})
 	c := echoClient(t,
 		// No ejection, so that round robin keeps offering the dead instance.
-		client.WithBalancer(balancerOver(t, []string{dead, live}, discovery.WithOutlierDetection(0, 0))),
+		client.WithBalancer(balancerOver(t, []string{dead, live}, discovery.WithoutOutlierDetection())),
 		client.WithInstanceMiddleware(record),
 	)
 	for range 4 {
