@@ -5,6 +5,7 @@ go 1.25.0
 require (
 	github.com/bufbuild/protocompile v0.14.1
 	github.com/stretchr/testify v1.12.1
+	go.uber.org/goleak v1.3.0
 	google.golang.org/protobuf v1.36.12
 )
 

@@ -135,7 +135,7 @@ func protoClientMain(idlFile string, svcs []pbgen.Service, _ []string) string {
 		fmt.Fprintln(os.Stderr, "client:", err)
 		return 1
 	}
-	defer %s.Close()`, cl, p, s.Iface, cl))
+	defer %s.Client.Close()`, cl, p, s.Iface, cl))
 		for _, m := range s.Methods {
 			label := s.Name + "." + m.Name
 			if m.ClientStreams || m.ServerStreams {
