@@ -68,8 +68,8 @@ func (s *failsafeCtxService) Call(ctx context.Context, r *Req) (*Req, error) {
 // backoff is the same policy for both: 3 attempts, backoff from 10ms to 1s
 // (volo's draws each wait with full jitter; failsafe-go's adds 50%
 // jitter).
-func voloRetry(opts ...retry.Option) motore.Middleware[*Req, *Req] {
-	return retry.New[*Req, *Req](append([]retry.Option{retry.WithPolicy(retry.Policy{MaxAttempts: 3})}, opts...)...)
+func voloRetry(opts ...retry.RetryOption) motore.Middleware[*Req, *Req] {
+	return retry.New[*Req, *Req](nil, append([]retry.RetryOption{retry.WithPolicy(retry.Policy{MaxAttempts: 3})}, opts...)...)
 }
 
 func failsafePolicy() retrypolicy.RetryPolicy[*Req] {
@@ -150,7 +150,7 @@ func BenchmarkOneRetry(b *testing.B) {
 		}
 		return r, nil
 	})
-	volo := build(flaky, retry.New[*Req, *Req](retry.WithPolicy(retry.Policy{MaxAttempts: 3, InitialBackoff: -1}), retry.WithoutBudget()))
+	volo := build(flaky, retry.New[*Req, *Req](nil, retry.WithPolicy(retry.Policy{MaxAttempts: 3, InitialBackoff: -1}), retry.WithoutBudget()))
 	fs := &failsafeService{exec: failsafe.With(retrypolicy.NewBuilder[*Req]().WithMaxAttempts(3).Build()), next: flaky}
 	for _, t := range []target{{"volo", volo, nil}, {"failsafe", fs, nil}} {
 		b.Run(t.name, func(b *testing.B) {
@@ -170,7 +170,7 @@ func BenchmarkOneRetry(b *testing.B) {
 // before the hedge is due: the cost of being ready to hedge.
 func BenchmarkHedgeNotSent(b *testing.B) {
 	r := &Req{ID: 1}
-	volo := build(motore.ServiceFn(echo), retry.New[*Req, *Req](retry.WithPolicy(retry.Policy{MaxAttempts: 2, HedgeAfter: time.Hour})))
+	volo := build(motore.ServiceFn(echo), retry.New[*Req, *Req](nil, retry.WithPolicy(retry.Policy{MaxAttempts: 2, HedgeAfter: time.Hour})))
 	fs := &failsafeCtxService{exec: failsafe.With[*Req](hedgepolicy.NewWithDelay[*Req](time.Hour)), next: motore.ServiceFn(echo)}
 	for _, t := range []target{{"volo", volo, nil}, {"failsafe", fs, nil}} {
 		b.Run(t.name, func(b *testing.B) {

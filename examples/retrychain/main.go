@@ -84,15 +84,13 @@ var policy = retry.Policy{MaxAttempts: 4, InitialBackoff: time.Millisecond, MaxB
 // as plain retries do.
 func layer(guarded bool) thrift.Middleware {
 	if guarded {
-		return retry.New[*thrift.Call, thrift.Struct](
+		return retry.New[*thrift.Call, thrift.Struct](retry.RetryOnCodes[thrift.Struct]("unavailable"),
 			retry.WithPolicy(policy),
-			retry.WithClassifier(retry.RetryOnCodes[thrift.Struct]("unavailable")),
 			retry.WithBudget(retry.NewBudget(10*time.Second, 0, 0.2)),
 		)
 	}
-	return retry.New[*thrift.Call, thrift.Struct](
+	return retry.New[*thrift.Call, thrift.Struct](func(_ context.Context, _ thrift.Struct, err error, _ retry.Policy) bool { return err != nil },
 		retry.WithPolicy(policy),
-		retry.WithClassifier(func(_ context.Context, _ thrift.Struct, err error, _ retry.Policy) bool { return err != nil }),
 		retry.WithoutBudget(), retry.WithoutChainStop(), retry.WithoutOverloadStop(),
 	)
 }

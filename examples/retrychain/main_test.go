@@ -91,8 +91,7 @@ func TestChainStopAcrossAHop(t *testing.T) {
 			stopped.Add(1)
 		}
 	}
-	mw := retry.New[*thrift.Call, thrift.Struct](retry.WithPolicy(policy),
-		retry.WithClassifier(retry.RetryOnCodes[thrift.Struct]("unavailable")), retry.WithOnDecision(hook))
+	mw := retry.New[*thrift.Call, thrift.Struct](retry.RetryOnCodes[thrift.Struct]("unavailable"), retry.WithPolicy(policy), retry.WithOnDecision(hook))
 	toBottom, err := echo.NewEchoClient(client.WithAddress(bottom), client.WithRetry(mw))
 	if err != nil {
 		t.Fatal(err)
@@ -111,8 +110,8 @@ func TestChainStopAcrossAHop(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The default budget: its reserve lets the first call retry.
-	toMiddle, err := echo.NewEchoClient(client.WithAddress(middle), client.WithRetry(retry.New[*thrift.Call, thrift.Struct](
-		retry.WithPolicy(policy), retry.WithClassifier(retry.RetryOnCodes[thrift.Struct]("unavailable")))))
+	toMiddle, err := echo.NewEchoClient(client.WithAddress(middle), client.WithRetry(retry.New[*thrift.Call, thrift.Struct](retry.RetryOnCodes[thrift.Struct]("unavailable"),
+		retry.WithPolicy(policy))))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,11 +29,11 @@ func TestNoRetryPathAllocatesNothing(t *testing.T) {
 		ctx context.Context
 		mw  motore.Middleware[*request, *request]
 	}{
-		"defaults":      {context.Background(), retry.New[*request, *request]()},
-		"deadline":      {deadline, retry.New[*request, *request]()},
-		"throttle":      {context.Background(), retry.New[*request, *request](retry.WithBudget(retry.NewThrottle(10, 0.1)))},
-		"classifier":    {context.Background(), retry.New[*request, *request](retry.WithClassifier(classify))},
-		"method policy": {context.Background(), retry.New[*request, *request](retry.WithMethodPolicies(byMethod, map[string]retry.Policy{"Get": {MaxAttempts: 5}}))},
+		"defaults":      {context.Background(), retry.New[*request, *request](nil)},
+		"deadline":      {deadline, retry.New[*request, *request](nil)},
+		"throttle":      {context.Background(), retry.New[*request, *request](nil, retry.WithBudget(retry.NewThrottle(10, 0.1)))},
+		"classifier":    {context.Background(), retry.New[*request, *request](classify)},
+		"method policy": {context.Background(), retry.New[*request, *request](nil, retry.WithMethodPolicies(byMethod, map[string]retry.Policy{"Get": {MaxAttempts: 5}}))},
 		"shed":          {context.Background(), retry.Shed[*request, *request](retry.WithMaxInFlight(10), retry.WithCapacity(&fullLimiter{limit: 1}))},
 	}
 	for name, tt := range tests {
@@ -50,7 +50,7 @@ func TestNoRetryPathAllocatesNothing(t *testing.T) {
 // walks the error's tree without errors.As.
 func TestNonRetryableFailureAllocatesNothing(t *testing.T) {
 	fail := motore.ServiceFn(func(context.Context, *request) (*request, error) { return nil, errBoom })
-	svc, err := motore.Build(fail, retry.New[*request, *request]())
+	svc, err := motore.Build(fail, retry.New[*request, *request](nil))
 	require.NoError(t, err)
 	assert.Zero(t, testing.AllocsPerRun(1000, func() { _, _ = svc.Call(context.Background(), nil) }))
 

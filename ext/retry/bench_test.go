@@ -32,21 +32,21 @@ func BenchmarkNoRetry(b *testing.B) {
 		benchCall(b, context.Background(), motore.Identity[*request, *request](), echoReq())
 	})
 	b.Run("defaults", func(b *testing.B) {
-		benchCall(b, context.Background(), retry.New[*request, *request](), echoReq())
+		benchCall(b, context.Background(), retry.New[*request, *request](nil), echoReq())
 	})
 	b.Run("deadline", func(b *testing.B) {
-		benchCall(b, deadline, retry.New[*request, *request](), echoReq())
+		benchCall(b, deadline, retry.New[*request, *request](nil), echoReq())
 	})
 	b.Run("throttle", func(b *testing.B) {
-		benchCall(b, context.Background(), retry.New[*request, *request](retry.WithBudget(retry.NewThrottle(10, 0.1))), echoReq())
+		benchCall(b, context.Background(), retry.New[*request, *request](nil, retry.WithBudget(retry.NewThrottle(10, 0.1))), echoReq())
 	})
 	b.Run("no-budget", func(b *testing.B) {
-		benchCall(b, context.Background(), retry.New[*request, *request](retry.WithoutBudget()), echoReq())
+		benchCall(b, context.Background(), retry.New[*request, *request](nil, retry.WithoutBudget()), echoReq())
 	})
 }
 
 func BenchmarkNoRetryParallel(b *testing.B) {
-	svc, _ := motore.Build(echoReq(), retry.New[*request, *request]())
+	svc, _ := motore.Build(echoReq(), retry.New[*request, *request](nil))
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		r := &request{}
@@ -66,12 +66,12 @@ func BenchmarkOneRetry(b *testing.B) {
 		}
 		return r, nil
 	})
-	benchCall(b, context.Background(), retry.New[*request, *request](retry.WithPolicy(retry.Policy{InitialBackoff: -1}), retry.WithoutBudget()), inner)
+	benchCall(b, context.Background(), retry.New[*request, *request](nil, retry.WithPolicy(retry.Policy{InitialBackoff: -1}), retry.WithoutBudget()), inner)
 }
 
 // A hedged method whose first attempt answers before the hedge is due.
 func BenchmarkHedgeNotSent(b *testing.B) {
-	benchCall(b, context.Background(), retry.New[*request, *request](retry.WithPolicy(retry.Policy{HedgeAfter: time.Hour})), echoReq())
+	benchCall(b, context.Background(), retry.New[*request, *request](nil, retry.WithPolicy(retry.Policy{HedgeAfter: time.Hour})), echoReq())
 }
 
 func BenchmarkShedAdmitted(b *testing.B) {

@@ -22,7 +22,7 @@ func TestDefaultBudgetBoundsAttempts(t *testing.T) {
 			clk := retry.NewFakeClock()
 			inner := &counter{fail: always(errNotSent)}
 			var d decisions
-			svc := build(t, inner, retry.New[string, string](
+			svc := build(t, inner, retry.New[string, string](nil,
 				retry.WithPolicy(noWait(retry.MaxAttempts)),
 				retry.WithClock(clk),
 				retry.WithOnDecision(d.hook),
@@ -54,7 +54,7 @@ func TestBudgetWindowSlides(t *testing.T) {
 	clk := retry.NewFakeClock()
 	inner := &counter{fail: always(errNotSent)}
 	b := retry.NewBudget(10*time.Second, 1, 0) // the reserve alone: 10 retries per 10s
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(retry.MaxAttempts)), retry.WithClock(clk), retry.WithBudget(b)))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(noWait(retry.MaxAttempts)), retry.WithClock(clk), retry.WithBudget(b)))
 	for range 10 {
 		_, _ = svc.Call(context.Background(), "a")
 	}
@@ -72,9 +72,9 @@ func TestBudgetIsShared(t *testing.T) {
 	clk := retry.NewFakeClock()
 	b := retry.NewBudget(10*time.Second, 0, 0.5)
 	inner := &counter{fail: always(errNotSent)}
-	opts := []retry.Option{retry.WithPolicy(noWait(2)), retry.WithClock(clk), retry.WithBudget(b)}
-	a := build(t, inner, retry.New[string, string](opts...))
-	c := build(t, inner, retry.New[string, string](opts...))
+	opts := []retry.RetryOption{retry.WithPolicy(noWait(2)), retry.WithClock(clk), retry.WithBudget(b)}
+	a := build(t, inner, retry.New[string, string](nil, opts...))
+	c := build(t, inner, retry.New[string, string](nil, opts...))
 	for range 50 {
 		_, _ = a.Call(context.Background(), "a")
 		_, _ = c.Call(context.Background(), "c")
@@ -86,7 +86,7 @@ func TestBudgetConcurrentWithdrawalsNeverOverspend(t *testing.T) {
 	b := retry.NewBudget(10*time.Second, 0, 0.1)
 	clk := retry.NewFakeClock()
 	inner := &counter{fail: always(errNotSent)}
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(retry.MaxAttempts)), retry.WithClock(clk), retry.WithBudget(b)))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(noWait(retry.MaxAttempts)), retry.WithClock(clk), retry.WithBudget(b)))
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
@@ -112,7 +112,7 @@ func TestThrottle(t *testing.T) {
 		return nil
 	}}
 	var d decisions
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(2)), retry.WithBudget(b), retry.WithOnDecision(d.hook)))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(noWait(2)), retry.WithBudget(b), retry.WithOnDecision(d.hook)))
 	call := func(ok bool) {
 		fail = !ok
 		_, _ = svc.Call(context.Background(), "a")

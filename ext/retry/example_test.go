@@ -45,7 +45,7 @@ func (f *flakyService) Call(_ context.Context, req string) (string, error) {
 func (f *flakyService) Describe() string { return "flaky" }
 
 func ExampleNew() {
-	svc, err := motore.Build(flaky(2, refused{}), retry.New[string, string](
+	svc, err := motore.Build(flaky(2, refused{}), retry.New[string, string](nil,
 		retry.WithPolicy(retry.Policy{MaxAttempts: 3, InitialBackoff: time.Millisecond}),
 	))
 	if err != nil {
@@ -65,7 +65,7 @@ func ExampleNew_hedging() {
 		}
 		return req + ", from the hedge", nil
 	})
-	svc, _ := motore.Build(slowFirst, retry.New[string, string](
+	svc, _ := motore.Build(slowFirst, retry.New[string, string](nil,
 		retry.WithPolicy(retry.Policy{MaxAttempts: 2, HedgeAfter: 10 * time.Millisecond}),
 		retry.WithMaxExtraLoad(1), // for the example: hedge the first call
 	))
@@ -77,7 +77,7 @@ func ExampleNew_hedging() {
 // writes are retried only when they were never sent.
 func ExampleWithMethodPolicies() {
 	method := func(_ context.Context, req string) string { return req }
-	mw := retry.New[string, string](
+	mw := retry.New[string, string](nil,
 		retry.WithPolicy(retry.Policy{MaxAttempts: 2}),
 		retry.WithMethodPolicies(method, map[string]retry.Policy{
 			"Get": {MaxAttempts: 3, Idempotent: true, HedgePercentile: 99, HedgeAfter: 5 * time.Millisecond},
@@ -92,7 +92,7 @@ func ExampleWithOnDecision() {
 	hook := func(_ context.Context, d retry.Decision) {
 		fmt.Printf("%v after attempt %d: %v\n", d.Reason, d.Attempt, d.Err)
 	}
-	svc, _ := motore.Build(flaky(5, refused{}), retry.New[string, string](
+	svc, _ := motore.Build(flaky(5, refused{}), retry.New[string, string](nil,
 		retry.WithPolicy(retry.Policy{MaxAttempts: 2, InitialBackoff: -1}),
 		retry.WithOnDecision(hook),
 	))
@@ -107,7 +107,7 @@ func ExampleWithOnDecision() {
 // A call given up on says so to every caller above: it is an
 // "overloaded, do not retry" error, whose RPC code a server sends on.
 func ExampleError() {
-	svc, _ := motore.Build(flaky(5, refused{}), retry.New[string, string](
+	svc, _ := motore.Build(flaky(5, refused{}), retry.New[string, string](nil,
 		retry.WithPolicy(retry.Policy{MaxAttempts: 2, InitialBackoff: -1}),
 	))
 	_, err := svc.Call(context.Background(), "world")
@@ -128,7 +128,7 @@ func ExampleRetried() {
 
 	calls := 0
 	down := motore.ServiceFn(func(context.Context, string) (string, error) { calls++; return "", refused{} })
-	svc, _ := motore.Build(down, retry.New[string, string]())
+	svc, _ := motore.Build(down, retry.New[string, string](nil))
 	_, err := svc.Call(ctx, "downstream")
 	fmt.Println(calls, errors.Is(err, retry.ErrChainStopped))
 	// Output:
@@ -137,9 +137,8 @@ func ExampleRetried() {
 }
 
 func ExampleRetryOnCodes() {
-	svc, _ := motore.Build(flaky(1, unavailable{}), retry.New[string, string](
+	svc, _ := motore.Build(flaky(1, unavailable{}), retry.New[string, string](retry.RetryOnCodes[string]("unavailable"),
 		retry.WithPolicy(retry.Policy{InitialBackoff: -1}),
-		retry.WithClassifier(retry.RetryOnCodes[string]("unavailable")),
 	))
 	fmt.Println(svc.Call(context.Background(), "world"))
 	// Output: hello world (attempt 2) <nil>
@@ -151,7 +150,7 @@ func ExampleNewBudget() {
 	attempts := 0
 	down := motore.ServiceFn(func(context.Context, string) (string, error) { attempts++; return "", refused{} })
 	budget := retry.NewBudget(10*time.Second, 0, 0.5) // share it between the layers calling one target
-	svc, _ := motore.Build(down, retry.New[string, string](
+	svc, _ := motore.Build(down, retry.New[string, string](nil,
 		retry.WithPolicy(retry.Policy{MaxAttempts: 3, InitialBackoff: -1}),
 		retry.WithBudget(budget),
 	))
@@ -172,7 +171,7 @@ func ExampleDefaultBudget() {
 func ExampleNewThrottle() {
 	attempts := 0
 	down := motore.ServiceFn(func(context.Context, string) (string, error) { attempts++; return "", refused{} })
-	svc, _ := motore.Build(down, retry.New[string, string](
+	svc, _ := motore.Build(down, retry.New[string, string](nil,
 		retry.WithPolicy(retry.Policy{MaxAttempts: 3, InitialBackoff: -1}),
 		retry.WithBudget(retry.NewThrottle(10, 0.1)),
 	))
@@ -190,7 +189,7 @@ func ExampleNewThrottle() {
 func ExampleShed() {
 	full := func() bool { return false } // for example, lim.Tokens() >= 1
 	svc, _ := motore.Build(flaky(0, nil),
-		retry.New[string, string](),
+		retry.New[string, string](nil),
 		retry.Shed[string, string](retry.WithReady(full), retry.WithMaxInFlight(100)),
 	)
 	_, err := svc.Call(context.Background(), "x")

@@ -63,10 +63,10 @@ func (s *scripted) Call(ctx context.Context, req *request) (*request, error) {
 
 func (s *scripted) attempts() int { return int(s.n.Load()) }
 
-func hedged(t testing.TB, inner motore.Service[*request, *request], opts ...retry.Option) motore.Service[*request, *request] {
+func hedged(t testing.TB, inner motore.Service[*request, *request], opts ...retry.RetryOption) motore.Service[*request, *request] {
 	t.Helper()
-	opts = append([]retry.Option{retry.WithFreshClock()}, opts...)
-	svc, err := motore.Build(inner, retry.New[*request, *request](opts...))
+	opts = append([]retry.RetryOption{retry.WithFreshClock()}, opts...)
+	svc, err := motore.Build(inner, retry.New[*request, *request](nil, opts...))
 	require.NoError(t, err)
 	return svc
 }

@@ -7,18 +7,36 @@ import (
 	"time"
 )
 
-// An Option configures a layer of this package. Each option says which
-// constructors read it ([New], [Shed]); the others ignore it, so one list
-// can serve several layers. Out-of-range values are clamped, as each option
-// says: no option makes a constructor fail, except one written for another
-// request or response type, which fails the build with [ErrTypeMismatch].
+// A RetryOption configures a [New] layer.
+type RetryOption interface{ applyRetry(*config) }
+
+// A ShedOption configures a [Shed] layer.
+type ShedOption interface{ applyShed(*config) }
+
+// An Option configures both a [New] and a [Shed] layer. Every other option
+// returns the type of the one constructor that reads it, so passing it to
+// the other does not compile.
+//
+// Zero or less, and nil, mean the default each option states; values above
+// a documented maximum are lowered to it, and a feature is turned off only
+// by its Without... option. No option makes a constructor fail, except
+// [WithClone] or [WithMethodPolicies] written for another request type,
+// which fails the build with [ErrTypeMismatch].
 type Option interface {
-	apply(*config)
+	RetryOption
+	ShedOption
 }
 
-type optionFunc func(*config)
+type (
+	optionFunc      func(*config)
+	retryOptionFunc func(*config)
+	shedOptionFunc  func(*config)
+)
 
-func (f optionFunc) apply(c *config) { f(c) }
+func (f optionFunc) applyRetry(c *config)      { f(c) }
+func (f optionFunc) applyShed(c *config)       { f(c) }
+func (f retryOptionFunc) applyRetry(c *config) { f(c) }
+func (f shedOptionFunc) applyShed(c *config)   { f(c) }
 
 // Defaults of the hedging options.
 const (
@@ -30,7 +48,6 @@ type config struct {
 	policy       Policy
 	methodKey    any // func(ctx context.Context, req Req) string
 	methods      map[string]Policy
-	classifier   any // Classifier[Resp]
 	clone        any // func(Req) Req
 	budget       Budget
 	budgetSet    bool
@@ -48,8 +65,28 @@ type config struct {
 	rnd func(n int64) int64
 }
 
-func newConfig(opts []Option) *config {
-	c := &config{
+func retryConfig(opts []RetryOption) *config {
+	c := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.applyRetry(c)
+		}
+	}
+	return c.finish()
+}
+
+func shedConfig(opts []ShedOption) *config {
+	c := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.applyShed(c)
+		}
+	}
+	return c.finish()
+}
+
+func defaultConfig() *config {
+	return &config{
 		chainStop:    true,
 		overloadStop: true,
 		maxExtraLoad: DefaultMaxExtraLoad,
@@ -57,11 +94,9 @@ func newConfig(opts []Option) *config {
 		clk:          defaultClock,
 		rnd:          rand.Int64N,
 	}
-	for _, o := range opts {
-		if o != nil {
-			o.apply(c)
-		}
-	}
+}
+
+func (c *config) finish() *config {
 	if !c.budgetSet {
 		c.budget = DefaultBudget()
 	}
@@ -73,8 +108,8 @@ func newConfig(opts []Option) *config {
 //
 // Default: the zero Policy (3 attempts, backoff from 10ms to 1s with full
 // jitter, only calls never sent are retried, no hedging).
-func WithPolicy(p Policy) Option {
-	return optionFunc(func(c *config) { c.policy = p })
+func WithPolicy(p Policy) RetryOption {
+	return retryOptionFunc(func(c *config) { c.policy = p })
 }
 
 // WithMethodPolicies gives methods policies of their own: method returns
@@ -85,9 +120,9 @@ func WithPolicy(p Policy) Option {
 // layer fails with [ErrTypeMismatch]. Read by [New].
 //
 // Default: one policy for every call.
-func WithMethodPolicies[Req any](method func(ctx context.Context, req Req) string, policies map[string]Policy) Option {
+func WithMethodPolicies[Req any](method func(ctx context.Context, req Req) string, policies map[string]Policy) RetryOption {
 	policies = maps.Clone(policies)
-	return optionFunc(func(c *config) {
+	return retryOptionFunc(func(c *config) {
 		if method == nil {
 			c.methodKey, c.methods = nil, nil
 			return
@@ -96,36 +131,27 @@ func WithMethodPolicies[Req any](method func(ctx context.Context, req Req) strin
 	})
 }
 
-// WithClassifier sets how the result of an attempt is classified. A nil f
-// keeps the default. Resp must be the layer's response type, or building
-// the layer fails with [ErrTypeMismatch]. Read by [New].
+// WithBudget sets the budget the layer's retries and hedges spend. Give
+// every layer that calls one target the same budget. Read by [New].
 //
-// Default: [ClassifyError] on the error alone.
-func WithClassifier[Resp any](f Classifier[Resp]) Option {
-	return optionFunc(func(c *config) {
-		if f == nil {
-			c.classifier = nil
+// Default: a budget of the layer's own, [DefaultBudget]. Nil: the default.
+// [WithoutBudget] turns the budget off.
+func WithBudget(b Budget) RetryOption {
+	return retryOptionFunc(func(c *config) {
+		if b == nil {
+			c.budget, c.budgetSet = nil, false
 			return
 		}
-		c.classifier = f
+		c.budget, c.budgetSet = b, true
 	})
-}
-
-// WithBudget sets the budget the layer's retries and hedges spend. Give
-// every layer that calls one target the same budget. A nil b turns the
-// budget off, as [WithoutBudget] does. Read by [New].
-//
-// Default: a budget of the layer's own, [DefaultBudget].
-func WithBudget(b Budget) Option {
-	return optionFunc(func(c *config) { c.budget, c.budgetSet = b, true })
 }
 
 // WithoutBudget turns the budget off: retries and hedges are bounded by the
 // policies alone, per call. A target that fails for every call then gets
 // MaxAttempts times its calls; use it in tests, or where something else
 // bounds the load. Read by [New].
-func WithoutBudget() Option {
-	return optionFunc(func(c *config) { c.budget, c.budgetSet = nil, true })
+func WithoutBudget() RetryOption {
+	return retryOptionFunc(func(c *config) { c.budget, c.budgetSet = nil, true })
 }
 
 // WithoutChainStop makes the layer retry requests that are themselves
@@ -135,8 +161,8 @@ func WithoutBudget() Option {
 // Default: such a request is not retried or hedged again (Kitex's chain
 // stop), so a failure deep in a chain of services is retried by one layer,
 // not by every layer above it.
-func WithoutChainStop() Option {
-	return optionFunc(func(c *config) { c.chainStop = false })
+func WithoutChainStop() RetryOption {
+	return retryOptionFunc(func(c *config) { c.chainStop = false })
 }
 
 // WithoutOverloadStop makes the layer retry, when the classifier says so,
@@ -144,8 +170,8 @@ func WithoutChainStop() Option {
 // shed, a "resource_exhausted" code). Read by [New].
 //
 // Default: such errors are returned at once.
-func WithoutOverloadStop() Option {
-	return optionFunc(func(c *config) { c.overloadStop = false })
+func WithoutOverloadStop() RetryOption {
+	return retryOptionFunc(func(c *config) { c.overloadStop = false })
 }
 
 // WithOnDecision sets a hook called with each decision a layer takes about
@@ -161,14 +187,15 @@ func WithOnDecision(f func(ctx context.Context, d Decision)) Option {
 
 // WithMaxExtraLoad bounds the hedges of a layer to share of its calls, over
 // its latency window, on top of what the budget allows (Finagle's
-// maxExtraLoad). It is clamped to [0, MaxAttempts-1]; zero sends no
-// hedges. Read by [New], for policies that hedge.
+// maxExtraLoad). Read by [New], for policies that hedge; a policy without
+// hedging sends none.
 //
-// Default: 0.05, at most one hedge per twenty calls.
-func WithMaxExtraLoad(share float64) Option {
-	return optionFunc(func(c *config) {
-		if !(share >= 0) {
-			share = 0
+// Default: 0.05, at most one hedge per twenty calls. Zero or less (or NaN):
+// the default; above MaxAttempts-1: MaxAttempts-1.
+func WithMaxExtraLoad(share float64) RetryOption {
+	return retryOptionFunc(func(c *config) {
+		if !(share > 0) {
+			share = DefaultMaxExtraLoad
 		}
 		c.maxExtraLoad = min(share, MaxAttempts-1)
 	})
@@ -177,12 +204,17 @@ func WithMaxExtraLoad(share float64) Option {
 // WithLatencyWindow sets the window over which a layer measures the latency
 // of its calls for [Policy].HedgePercentile, and over which it counts its
 // hedges for [WithMaxExtraLoad]: the percentile is that of the calls of the
-// last window to one and a half windows. It is clamped to [1s, 1h]. Read by
-// [New].
+// last window to one and a half windows. Read by [New].
 //
-// Default: 10s.
-func WithLatencyWindow(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.window = min(max(d, time.Second), time.Hour) })
+// Default: 10s. Zero or less: the default; other values under 1s are
+// raised to 1s, and values above 1h lowered to 1h.
+func WithLatencyWindow(d time.Duration) RetryOption {
+	return retryOptionFunc(func(c *config) {
+		if d <= 0 {
+			d = DefaultLatencyWindow
+		}
+		c.window = min(max(d, time.Second), time.Hour)
+	})
 }
 
 // WithClone gives each hedge its own copy of the request: clone must return
@@ -193,8 +225,8 @@ func WithLatencyWindow(d time.Duration) Option {
 // policies that hedge; sequential retries reuse the request.
 //
 // Default: attempts share the request.
-func WithClone[Req any](clone func(Req) Req) Option {
-	return optionFunc(func(c *config) {
+func WithClone[Req any](clone func(Req) Req) RetryOption {
+	return retryOptionFunc(func(c *config) {
 		if clone == nil {
 			c.clone = nil
 			return
@@ -204,11 +236,11 @@ func WithClone[Req any](clone func(Req) Req) Option {
 }
 
 // WithMaxInFlight makes the [Shed] layer refuse a call when n calls are in
-// flight through it already. n below 1 turns the bound off. Read by [Shed].
+// flight through it already. Read by [Shed].
 //
-// Default: no bound of its own.
-func WithMaxInFlight(n int) Option {
-	return optionFunc(func(c *config) { c.maxInFlight = max(n, 0) })
+// Default: no bound of its own. Zero or less: the default.
+func WithMaxInFlight(n int) ShedOption {
+	return shedOptionFunc(func(c *config) { c.maxInFlight = max(n, 0) })
 }
 
 // Capacity is what a concurrency limiter reports of its use: the calls it
@@ -224,8 +256,8 @@ type Capacity interface {
 // its queue or be refused later. Read by [Shed].
 //
 // Default: none.
-func WithCapacity(c Capacity) Option {
-	return optionFunc(func(cfg *config) { cfg.capacity = c })
+func WithCapacity(c Capacity) ShedOption {
+	return shedOptionFunc(func(cfg *config) { cfg.capacity = c })
 }
 
 // WithReady makes the [Shed] layer refuse a call when ready returns false:
@@ -234,6 +266,6 @@ func WithCapacity(c Capacity) Option {
 // [Shed].
 //
 // Default: none.
-func WithReady(ready func() bool) Option {
-	return optionFunc(func(c *config) { c.ready = ready })
+func WithReady(ready func() bool) ShedOption {
+	return shedOptionFunc(func(c *config) { c.ready = ready })
 }

@@ -29,19 +29,24 @@ import (
 //
 // Put it above the load balancer, so that each attempt picks an instance
 // (volo's client.WithRetry does, and makes retries avoid the instances the
-// call tried). Neither type argument can be inferred, so both are written:
-// New[*Req, *Resp](...). A nil inner service, or an option written for
-// other types, panics with a *motore.BuildError when the layer is applied
-// (motore.Build returns it).
+// call tried). classify says which failed attempts may be retried; it is
+// typed by the layer's response, so a classifier for another type does not
+// compile, and nil means [ClassifyError] on the error alone. Neither type
+// argument can be inferred from a nil classify, so both are written:
+// New[*Req, *Resp](nil, ...). A nil inner service, or a [WithClone] or
+// [WithMethodPolicies] written for another request type, panics with a
+// *motore.BuildError when the layer is applied (motore.Build returns it).
 //
 // A call whose first attempt succeeds allocates nothing in the layer.
-func New[Req, Resp any](opts ...Option) motore.Middleware[Req, Resp] {
-	c := newConfig(opts)
+func New[Req, Resp any](classify Classifier[Resp], opts ...RetryOption) motore.Middleware[Req, Resp] {
+	c := retryConfig(opts)
 	return motore.LayerFunc[motore.Service[Req, Resp], motore.Service[Req, Resp]](func(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
-		s, err := newService(c, next)
-		if err != nil {
-			panic(&motore.BuildError{Layer: "retry", Index: -1, Err: err})
+		var s *service[Req, Resp]
+		var err error
+		if next != nil {
+			s, err = newService(c, classify, next)
 		}
+		motore.CheckBuild("retry", next, err)
 		return s
 	})
 }
@@ -76,18 +81,8 @@ type method struct {
 // which costs more than the rest of the layer.
 const latencySample = 8
 
-func newService[Req, Resp any](c *config, next motore.Service[Req, Resp]) (*service[Req, Resp], error) {
-	if next == nil {
-		return nil, motore.ErrNilService
-	}
-	s := &service[Req, Resp]{next: next, cfg: c}
-	switch f := c.classifier.(type) {
-	case nil:
-	case Classifier[Resp]:
-		s.classify = f
-	default:
-		return nil, fmt.Errorf("%w: classifier %T", ErrTypeMismatch, f)
-	}
+func newService[Req, Resp any](c *config, classify Classifier[Resp], next motore.Service[Req, Resp]) (*service[Req, Resp], error) {
+	s := &service[Req, Resp]{next: next, cfg: c, classify: classify}
 	switch f := c.clone.(type) {
 	case nil:
 	case func(Req) Req:

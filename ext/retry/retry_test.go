@@ -17,7 +17,7 @@ import (
 
 func TestSuccessIsOneCall(t *testing.T) {
 	inner := &counter{}
-	svc := build(t, inner, retry.New[string, string]())
+	svc := build(t, inner, retry.New[string, string](nil))
 	got, err := svc.Call(context.Background(), "a")
 	require.NoError(t, err)
 	assert.Equal(t, "ok a", got)
@@ -27,7 +27,7 @@ func TestSuccessIsOneCall(t *testing.T) {
 func TestRetriesCallsNeverSent(t *testing.T) {
 	inner := &counter{fail: failFirst(2, errNotSent)}
 	var d decisions
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(3)), retry.WithOnDecision(d.hook)))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(noWait(3)), retry.WithOnDecision(d.hook)))
 	got, err := svc.Call(context.Background(), "a")
 	require.NoError(t, err)
 	assert.Equal(t, "ok a", got)
@@ -39,7 +39,7 @@ func TestRetriesCallsNeverSent(t *testing.T) {
 func TestGivesUpAfterMaxAttempts(t *testing.T) {
 	inner := &counter{fail: always(errNotSent)}
 	var d decisions
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(4)), retry.WithOnDecision(d.hook)))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(noWait(4)), retry.WithOnDecision(d.hook)))
 	_, err := svc.Call(context.Background(), "a")
 	require.Error(t, err)
 	assert.Equal(t, 4, inner.calls())
@@ -56,7 +56,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 
 func TestMaxAttemptsIsCapped(t *testing.T) {
 	inner := &counter{fail: always(errNotSent)}
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(retry.Policy{MaxAttempts: 100, InitialBackoff: -1}), retry.WithoutBudget()))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(retry.Policy{MaxAttempts: 100, InitialBackoff: -1}), retry.WithoutBudget()))
 	_, _ = svc.Call(context.Background(), "a")
 	assert.Equal(t, retry.MaxAttempts, inner.calls())
 }
@@ -82,7 +82,7 @@ func TestDefaultClassifier(t *testing.T) {
 			inner := &counter{fail: always(tt.err)}
 			p := noWait(3)
 			p.Idempotent = tt.idempotent
-			svc := build(t, inner, retry.New[string, string](retry.WithPolicy(p)))
+			svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(p)))
 			_, err := svc.Call(context.Background(), "a")
 			assert.ErrorIs(t, err, tt.err)
 			assert.Equal(t, tt.calls, inner.calls())
@@ -92,14 +92,13 @@ func TestDefaultClassifier(t *testing.T) {
 
 func TestRetryOnCodes(t *testing.T) {
 	inner := &counter{fail: failFirst(1, &codeError{"unavailable"})}
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(3)),
-		retry.WithClassifier(retry.RetryOnCodes[string]("unavailable"))))
+	svc := build(t, inner, retry.New[string, string](retry.RetryOnCodes[string]("unavailable"), retry.WithPolicy(noWait(3))))
 	_, err := svc.Call(context.Background(), "a")
 	require.NoError(t, err)
 	assert.Equal(t, 2, inner.calls())
 
 	other := &counter{fail: always(&codeError{"not_found"})}
-	svc = build(t, other, retry.New[string, string](retry.WithClassifier(retry.RetryOnCodes[string]("unavailable"))))
+	svc = build(t, other, retry.New[string, string](retry.RetryOnCodes[string]("unavailable")))
 	_, err = svc.Call(context.Background(), "a")
 	require.Error(t, err)
 	assert.Equal(t, 1, other.calls())
@@ -119,13 +118,13 @@ func TestClassifierOnResponse(t *testing.T) {
 	busy := func(_ context.Context, resp string, err error, _ retry.Policy) bool {
 		return err == nil && resp == "busy"
 	}
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(5)), retry.WithClassifier(busy)))
+	svc := build(t, inner, retry.New[string, string](busy, retry.WithPolicy(noWait(5))))
 	got, err := svc.Call(context.Background(), "")
 	require.NoError(t, err)
 	assert.Equal(t, "done", got)
 
 	n = -10
-	svc = build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(2)), retry.WithClassifier(busy)))
+	svc = build(t, inner, retry.New[string, string](busy, retry.WithPolicy(noWait(2))))
 	got, err = svc.Call(context.Background(), "")
 	require.NoError(t, err, "a reply is not turned into an error")
 	assert.Equal(t, "busy", got)
@@ -136,7 +135,7 @@ func TestClassifierOnResponse(t *testing.T) {
 func TestChainStop(t *testing.T) {
 	inner := &counter{fail: always(errNotSent)}
 	var d decisions
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(3)), retry.WithOnDecision(d.hook)))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(noWait(3)), retry.WithOnDecision(d.hook)))
 	ctx := metainfo.WithPersistentValue(context.Background(), retry.MetainfoKey, "1")
 	_, err := svc.Call(ctx, "a")
 	assert.Equal(t, 1, inner.calls())
@@ -145,7 +144,7 @@ func TestChainStop(t *testing.T) {
 	assert.Equal(t, []retry.Reason{retry.ReasonChainStopped}, d.reasons())
 
 	inner = &counter{fail: always(errNotSent)}
-	svc = build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(3)), retry.WithoutChainStop()))
+	svc = build(t, inner, retry.New[string, string](nil, retry.WithPolicy(noWait(3)), retry.WithoutChainStop()))
 	_, _ = svc.Call(ctx, "a")
 	assert.Equal(t, 3, inner.calls(), "WithoutChainStop retries it")
 }
@@ -175,14 +174,14 @@ func TestOverloadStop(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			inner := &counter{fail: always(e)}
 			var d decisions
-			svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(3)), retry.WithClassifier(retryAll), retry.WithOnDecision(d.hook)))
+			svc := build(t, inner, retry.New[string, string](retryAll, retry.WithPolicy(noWait(3)), retry.WithOnDecision(d.hook)))
 			_, err := svc.Call(context.Background(), "a")
 			assert.Same(t, e, err, "returned unchanged")
 			assert.Equal(t, 1, inner.calls())
 			assert.Equal(t, []retry.Reason{retry.ReasonOverloaded}, d.reasons())
 
 			inner = &counter{fail: always(e)}
-			svc = build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(3)), retry.WithClassifier(retryAll), retry.WithoutOverloadStop()))
+			svc = build(t, inner, retry.New[string, string](retryAll, retry.WithPolicy(noWait(3)), retry.WithoutOverloadStop()))
 			_, _ = svc.Call(context.Background(), "a")
 			assert.Equal(t, 3, inner.calls(), "WithoutOverloadStop retries it")
 		})
@@ -228,7 +227,7 @@ func TestBackoffFullJitter(t *testing.T) {
 	inner := &counter{fail: always(errNotSent)}
 	var d decisions
 	p := retry.Policy{MaxAttempts: 5, InitialBackoff: 10 * time.Millisecond, MaxBackoff: 25 * time.Millisecond}
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(p), retry.WithClock(clk), retry.WithRand(top), retry.WithOnDecision(d.hook)))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(p), retry.WithClock(clk), retry.WithRand(top), retry.WithOnDecision(d.hook)))
 	_, _ = svc.Call(context.Background(), "a")
 	ms := int64(time.Millisecond)
 	assert.Equal(t, []int64{10*ms + 1, 20*ms + 1, 25*ms + 1, 25*ms + 1}, bounds)
@@ -252,7 +251,7 @@ func TestDeadline(t *testing.T) {
 	})
 	var d decisions
 	p := retry.Policy{MaxAttempts: 5, InitialBackoff: 5 * time.Millisecond, MaxBackoff: 5 * time.Millisecond}
-	svc := build(t, slow, retry.New[string, string](retry.WithPolicy(p), retry.WithClock(clk), retry.WithRand(func(n int64) int64 { return n - 1 }), retry.WithOnDecision(d.hook)))
+	svc := build(t, slow, retry.New[string, string](nil, retry.WithPolicy(p), retry.WithClock(clk), retry.WithRand(func(n int64) int64 { return n - 1 }), retry.WithOnDecision(d.hook)))
 	ctx, cancel := context.WithDeadline(context.Background(), clk.Now().Add(100*time.Millisecond))
 	defer cancel()
 	_, err := svc.Call(ctx, "a")
@@ -277,7 +276,7 @@ func TestDeadlineEstimateFromAnswers(t *testing.T) {
 		return "ok", nil
 	})
 	var d decisions
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(3)), retry.WithClock(clk), retry.WithOnDecision(d.hook)))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(noWait(3)), retry.WithClock(clk), retry.WithOnDecision(d.hook)))
 	ctx, cancel := context.WithDeadline(context.Background(), clk.Now().Add(time.Hour))
 	_, err := svc.Call(ctx, "learn")
 	cancel()
@@ -294,7 +293,7 @@ func TestDeadlineEstimateFromAnswers(t *testing.T) {
 func TestCancelDuringBackoff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	inner := &counter{fail: func(int64) error { cancel(); return errNotSent }}
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(retry.Policy{InitialBackoff: time.Hour, MaxBackoff: time.Hour})))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(retry.Policy{InitialBackoff: time.Hour, MaxBackoff: time.Hour})))
 	_, err := svc.Call(ctx, "a")
 	assert.ErrorIs(t, err, errNotSent)
 	assert.Equal(t, 1, inner.calls())
@@ -303,7 +302,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 func TestBackoffWaitsForContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	inner := &counter{fail: always(errNotSent)}
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(retry.Policy{InitialBackoff: time.Hour, MaxBackoff: time.Hour}),
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(retry.Policy{InitialBackoff: time.Hour, MaxBackoff: time.Hour}),
 		retry.WithRand(func(n int64) int64 { return n - 1 })))
 	done := make(chan error)
 	go func() {
@@ -324,7 +323,7 @@ func TestMethodPolicies(t *testing.T) {
 	inner := &counter{fail: always(errNotSent)}
 	byReq := func(_ context.Context, req string) string { return req }
 	var d decisions
-	mw := retry.New[string, string](
+	mw := retry.New[string, string](nil,
 		retry.WithPolicy(noWait(2)),
 		retry.WithMethodPolicies(byReq, map[string]retry.Policy{"Get": noWait(4), "Put": noWait(1)}),
 		retry.WithoutBudget(),
@@ -342,30 +341,32 @@ func TestMethodPolicies(t *testing.T) {
 }
 
 func TestDescribe(t *testing.T) {
-	svc := build(t, &counter{}, retry.New[string, string]())
+	svc := build(t, &counter{}, retry.New[string, string](nil))
 	assert.Equal(t, "retry(3 attempts, backoff 10ms..1s; budget(20% + 10/s over 10s)) -> *retry_test.counter", motore.Describe(svc))
-	svc = build(t, &counter{}, retry.New[string, string](
+	svc = build(t, &counter{}, retry.New[string, string](nil,
 		retry.WithPolicy(retry.Policy{MaxAttempts: 2, HedgePercentile: 95, HedgeAfter: time.Millisecond}),
 		retry.WithBudget(retry.NewThrottle(10, 0.1))))
 	assert.Equal(t, "retry(2 attempts, backoff 10ms..1s, hedge after p95 (at least 1ms); throttle(10 tokens, ratio 0.1); extra load 5%) -> *retry_test.counter", motore.Describe(svc))
 }
 
 func TestBuildErrors(t *testing.T) {
-	_, err := motore.Build[string, string](nil, retry.New[string, string]())
+	_, err := motore.Build[string, string](nil, retry.New[string, string](nil))
 	assert.ErrorIs(t, err, motore.ErrNilService)
 
-	wrongResp := retry.WithClassifier(retry.RetryOnCodes[int]("unavailable"))
-	_, err = motore.Build(motore.Service[string, string](&counter{}), retry.New[string, string](wrongResp))
+	// A classifier for another response type does not compile:
+	// retry.New[string, string](retry.RetryOnCodes[int]("unavailable")).
+	var nilFunc motore.ServiceFunc[string, string]
+	_, err = motore.Apply(retry.New[string, string](nil), motore.Service[string, string](nilFunc))
+	assert.ErrorIs(t, err, motore.ErrNilService, "a nil ServiceFunc is a nil service too")
+
+	wrongReq := retry.WithMethodPolicies(func(context.Context, int) string { return "" }, nil)
+	_, err = motore.Build(motore.Service[string, string](&counter{}), retry.New[string, string](nil, wrongReq))
 	var be *motore.BuildError
 	require.ErrorAs(t, err, &be)
 	assert.ErrorIs(t, err, retry.ErrTypeMismatch)
 
-	wrongReq := retry.WithMethodPolicies(func(context.Context, int) string { return "" }, nil)
-	_, err = motore.Build(motore.Service[string, string](&counter{}), retry.New[string, string](wrongReq))
-	assert.ErrorIs(t, err, retry.ErrTypeMismatch)
-
 	wrongClone := retry.WithClone(func(i int) int { return i })
-	_, err = motore.Build(motore.Service[string, string](&counter{}), retry.New[string, string](wrongClone))
+	_, err = motore.Build(motore.Service[string, string](&counter{}), retry.New[string, string](nil, wrongClone))
 	assert.ErrorIs(t, err, retry.ErrTypeMismatch)
 }
 
@@ -374,7 +375,7 @@ func TestCallerCancelIsNotRetried(t *testing.T) {
 	cancel()
 	inner := &counter{fail: always(errNotSent)}
 	retryAll := func(_ context.Context, _ string, err error, _ retry.Policy) bool { return err != nil }
-	svc := build(t, inner, retry.New[string, string](retry.WithPolicy(noWait(3)), retry.WithClassifier(retryAll)))
+	svc := build(t, inner, retry.New[string, string](retryAll, retry.WithPolicy(noWait(3))))
 	_, err := svc.Call(ctx, "a")
 	assert.ErrorIs(t, err, errNotSent)
 	assert.Equal(t, 1, inner.calls())

@@ -21,12 +21,10 @@ import (
 //
 // The admitted path allocates nothing, and neither does a refusal. A nil
 // inner service panics with a *motore.BuildError when the layer is applied.
-func Shed[Req, Resp any](opts ...Option) motore.Middleware[Req, Resp] {
-	c := newConfig(opts)
+func Shed[Req, Resp any](opts ...ShedOption) motore.Middleware[Req, Resp] {
+	c := shedConfig(opts)
 	return motore.LayerFunc[motore.Service[Req, Resp], motore.Service[Req, Resp]](func(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
-		if next == nil {
-			panic(&motore.BuildError{Layer: "shed", Index: -1, Err: motore.ErrNilService})
-		}
+		motore.CheckBuild("shed", next, nil)
 		return &shedService[Req, Resp]{next: next, cfg: c, max: int64(c.maxInFlight), desc: describeShed(c)}
 	})
 }

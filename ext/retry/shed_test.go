@@ -71,7 +71,7 @@ func TestShedIsNotRetried(t *testing.T) {
 	inner := &counter{}
 	retryAll := func(_ context.Context, _ string, err error, _ retry.Policy) bool { return err != nil }
 	svc := build(t, inner,
-		retry.New[string, string](retry.WithClassifier(retryAll)),
+		retry.New[string, string](retryAll),
 		retry.Shed[string, string](retry.WithReady(func() bool { return false })))
 	_, err := svc.Call(context.Background(), "a")
 	assert.Same(t, retry.ErrShed, err)
