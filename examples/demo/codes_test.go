@@ -53,7 +53,7 @@ func TestErrorCodesAcrossAHop(t *testing.T) {
 		<-served
 	}()
 	c, err := echo.NewEchoClient(client.WithAddress(ln.Addr().String()),
-		client.WithMiddleware(circuitbreaker.New[*thrift.Call, thrift.Struct](nil,circuitbreaker.WithConsecutiveFailures(1))))
+		client.WithMiddleware(circuitbreaker.New[*thrift.Call, thrift.Struct](nil, circuitbreaker.WithConsecutiveFailures(1))))
 	if err != nil {
 		t.Fatal(err)
 	}

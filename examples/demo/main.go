@@ -1,14 +1,18 @@
-// Command demo starts two instances of a volo Thrift server and a client in
-// one process, each with a motore middleware stack, prints the stacks'
-// descriptions, and calls the Echo service
-// (`service Echo { string echo(1: string msg) }`) with requests that
-// succeed, fail with a business error, panic and time out. The client
-// spreads its calls over the instances with ext/discovery's balancer and
-// keeps an ext/circuitbreaker breaker per instance; the servers cap their
-// calls in flight with ext/ratelimit. Then one instance stops, and the
-// client's calls carry on on the other.
+// Command demo runs the whole stack a team would run in production, in one
+// process: three volo Thrift servers that register themselves with a
+// registry, and a client through tracing (volo/otelvolo over ext/tracing),
+// a rate limit (ext/ratelimit), a timeout, a P2C balancer (ext/discovery)
+// and a circuit breaker per instance (ext/circuitbreaker) over the
+// transport. It prints each stack, the calls per instance, the trace of one
+// call across the hop, what happens when one instance is stopped hard, and
+// when a burst hits the rate limit, then exits.
 //
 //	go run ./examples/demo
+//
+// The registry here is in-process (discovery.Static, which is a Registry
+// too); examples/stack runs the same scenario over etcd (embedded, or a
+// real one with -etcd) with a Prometheus /metrics endpoint, in a module of
+// its own.
 //
 // With -addr it runs only the server, so that any Thrift client (Apache's,
 // Kitex's) can call it over TTHeader, Framed or Buffered binary:
@@ -18,7 +22,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,38 +29,48 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/govolo/volo/ext/circuitbreaker"
+	"github.com/govolo/volo/examples/internal/scenario"
 	"github.com/govolo/volo/ext/discovery"
 	"github.com/govolo/volo/ext/ratelimit"
 	"github.com/govolo/volo/metainfo"
 	"github.com/govolo/volo/motore"
 	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/thrift"
-	"github.com/govolo/volo/volo/thrift/client"
 	"github.com/govolo/volo/volo/thrift/server"
 	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
 )
 
 func main() {
 	addr := flag.String("addr", "", "serve Echo on this address until interrupted, instead of running the demo")
-	timeout := flag.Duration("timeout", 50*time.Millisecond, "per-call timeout of the client stack")
 	flag.Parse()
 	var err error
 	if *addr != "" {
 		err = standalone(os.Stdout, *addr)
 	} else {
-		err = run(os.Stdout, *timeout)
+		err = run(os.Stdout)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
+}
+
+// run runs the scenario over an in-process registry, within 20 seconds.
+func run(out io.Writer) error {
+	_, err := runScenario(out)
+	return err
+}
+
+func runScenario(out io.Writer) (*scenario.Report, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	reg := discovery.NewStatic()
+	return scenario.Run(ctx, out, scenario.Config{Registry: reg, Discoverer: reg, Backend: "in-process registry (discovery.Static)"})
 }
 
 // errEmpty rejects requests with no message, as a business error.
@@ -122,36 +135,6 @@ func argMsg(call *thrift.Call) string {
 	return ""
 }
 
-// clientLog prints each call and its outcome as the caller sees it.
-func clientLog(w io.Writer) thrift.Middleware {
-	return motore.MiddlewareFn("client-log", func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
-		fmt.Fprintf(w, "  call %q\n", argMsg(call))
-		res, err := next.Call(ctx, call)
-		if err != nil {
-			fmt.Fprintf(w, "    client: error: %s\n", describeErr(err))
-			return res, err
-		}
-		by, _ := metainfo.RecvBackwardValue(ctx, "served-by")
-		fmt.Fprintf(w, "    client: %q (served-by=%s)\n", *res.(*echo.EchoEchoResult).Success, by)
-		return res, err
-	})
-}
-
-// describeErr names an error by its kind, as a caller would branch on it.
-func describeErr(err error) string {
-	var be *volo.BizError
-	var ae *thrift.ApplicationException
-	switch {
-	case errors.Is(err, motore.ErrTimeout), errors.Is(err, volo.ErrTimeout):
-		return "timeout"
-	case errors.As(err, &be):
-		return fmt.Sprintf("business error %d: %s", be.Status, be.Message)
-	case errors.As(err, &ae):
-		return fmt.Sprintf("exception (%s, code %s): %s", ae.Type, volo.CodeOf(err), ae.Message)
-	}
-	return err.Error()
-}
-
 func newServer(w io.Writer, name string, metrics *counter) (*server.Server, error) {
 	srv, err := server.New(
 		server.WithMiddleware(
@@ -180,172 +163,6 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-// instance is one server of the demo.
-type instance struct {
-	name    string
-	addr    string
-	srv     *server.Server
-	served  chan error
-	metrics counter
-}
-
-// start serves Echo as the instance on ln.
-func (in *instance) start(w io.Writer, ln net.Listener) error {
-	srv, err := newServer(w, in.name, &in.metrics)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	in.srv, in.addr, in.served = srv, ln.Addr().String(), make(chan error, 1)
-	go func() { in.served <- srv.Serve(ln) }()
-	return nil
-}
-
-// stop shuts the instance down, waiting for its calls to end.
-func (in *instance) stop() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := in.srv.Shutdown(ctx); err != nil {
-		return err
-	}
-	if err := <-in.served; !errors.Is(err, volo.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-// startInstances starts two instances on loopback, named a and b in the
-// order of their addresses, which is the order the balancer takes them in.
-func startInstances(w io.Writer) ([]*instance, error) {
-	var lns []net.Listener
-	for range 2 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			for _, l := range lns {
-				l.Close()
-			}
-			return nil, err
-		}
-		lns = append(lns, ln)
-	}
-	slices.SortFunc(lns, func(x, y net.Listener) int { return strings.Compare(x.Addr().String(), y.Addr().String()) })
-	var ins []*instance
-	for i, ln := range lns {
-		in := &instance{name: string(rune('a' + i))}
-		if err := in.start(w, ln); err != nil {
-			for _, started := range ins {
-				started.srv.Close()
-			}
-			for _, l := range lns[i+1:] {
-				l.Close()
-			}
-			return nil, err
-		}
-		ins = append(ins, in)
-	}
-	return ins, nil
-}
-
-// attemptLog prints an attempt the balancer will retry elsewhere: one whose
-// connection could not be made.
-func attemptLog(w io.Writer, names map[string]string) thrift.Middleware {
-	return motore.MiddlewareFn("attempt-log", func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
-		res, err := next.Call(ctx, call)
-		if errors.Is(err, discovery.ErrConnection) {
-			in, _ := discovery.InstanceFromContext(ctx)
-			fmt.Fprintf(w, "    client: %s refused the connection; the balancer tries another instance\n", names[in.Addr])
-		}
-		return res, err
-	})
-}
-
-func run(out io.Writer, timeout time.Duration) error {
-	w := &lockedWriter{w: out}
-	ins, err := startInstances(w)
-	if err != nil {
-		return err
-	}
-	running := slices.Clone(ins)
-	defer func() {
-		for _, in := range running {
-			in.srv.Close()
-		}
-	}()
-	names := map[string]string{}
-	var static []discovery.Instance
-	for _, in := range ins {
-		names[in.addr] = in.name
-		static = append(static, discovery.Instance{Addr: in.addr})
-	}
-
-	bctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	bal, err := discovery.NewBalancer(bctx, discovery.NewStatic(static...), "Echo", discovery.WithPolicy(discovery.RoundRobin()))
-	if err != nil {
-		return err
-	}
-	defer bal.Close()
-	breakers := circuitbreaker.NewGroup[*thrift.Call, thrift.Struct](func(ctx context.Context, _ *thrift.Call) string {
-		in, _ := discovery.InstanceFromContext(ctx)
-		return names[in.Addr]
-	}, nil, circuitbreaker.WithoutIdleTimeout())
-
-	c, err := echo.NewEchoClient(
-		client.WithMiddleware(clientLog(w), motore.Timeout[*thrift.Call, thrift.Struct](timeout)),
-		client.WithBalancer(bal),
-		client.WithInstanceMiddleware(attemptLog(w, names), breakers),
-	)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-
-	fmt.Fprintf(w, "server stack: %s\n", ins[0].srv.Describe())
-	fmt.Fprintf(w, "client stack: %s\n", c.Describe())
-	fmt.Fprintln(w, "calls to instances a and b (tenant=acme travels as persistent metainfo):")
-	ctx := metainfo.WithPersistentValue(context.Background(), "tenant", "acme")
-	call := func(msg string) error {
-		ctx := metainfo.WithBackwardValues(ctx)
-		_, err := c.Echo(ctx, msg)
-		var be *volo.BizError
-		var ae *thrift.ApplicationException
-		switch {
-		case err == nil, errors.As(err, &be), errors.As(err, &ae), errors.Is(err, motore.ErrTimeout), errors.Is(err, volo.ErrTimeout):
-			return nil
-		}
-		return fmt.Errorf("unexpected error for %q: %w", msg, err)
-	}
-	for _, msg := range []string{"hello", "", "panic", "slow", "volo"} {
-		if err := call(msg); err != nil {
-			return err
-		}
-	}
-	// Shutdown waits for the slow call's handler, so b's counts are final.
-	fmt.Fprintln(w, "instance b stops; the balancer still lists it:")
-	if err := ins[1].stop(); err != nil {
-		return err
-	}
-	running = running[:1]
-	for _, msg := range []string{"again", "still"} {
-		if err := call(msg); err != nil {
-			return err
-		}
-	}
-	if err := ins[0].stop(); err != nil {
-		return err
-	}
-	running = nil
-
-	fmt.Fprintln(w, "client breakers, per instance:")
-	for _, s := range breakers.Snapshots() {
-		fmt.Fprintf(w, "  %s: %s, %d succeeded, %d failed, %d ignored\n", s.Key, s.State, s.Counts.Successes, s.Counts.Failures, s.Counts.Ignored)
-	}
-	for _, in := range ins {
-		fmt.Fprintf(w, "server %s metrics: %d calls, %d failures\n", in.name, in.metrics.calls.Load(), in.metrics.failures.Load())
-	}
-	return nil
 }
 
 // standalone serves Echo on addr until interrupted.
