@@ -124,3 +124,29 @@ func TestGenerateToProto(t *testing.T) {
 	assert.Contains(t, files, "common/trace.pb.go")
 	assert.Contains(t, msgs.String(), "wrote ")
 }
+
+// A .proto file of a pinned repository, with the repository's root as
+// import directory, is generated from the pin and follows repo update.
+func TestProtoFromRepo(t *testing.T) {
+	up := newUpstream(t, "protos")
+	write := func(msg string) {
+		put(t, filepath.Join(up.dir, "shared", "ids.proto"), "syntax = \"proto3\";\npackage shared;\nmessage ID { string v = 1; }\n")
+		put(t, filepath.Join(up.dir, "api", "v1", "svc.proto"), "syntax = \"proto3\";\npackage api.v1;\nimport \"shared/ids.proto\";\nmessage "+msg+" { shared.ID id = 1; }\nservice Svc { rpc Get(shared.ID) returns ("+msg+"); }\n")
+		up.git("add", "-A")
+		up.git("commit", "--quiet", "-m", msg)
+	}
+	write("First")
+	ctx := context.Background()
+	p, _ := newProject(t)
+	require.NoError(t, p.AddRepo(ctx, project.RepoOptions{URL: up.url()}))
+	require.NoError(t, p.AddIDL(ctx, project.AddOptions{Repo: "protos", IDL: "api/v1/svc.proto", Includes: []string{"."}}))
+	svc := filepath.Join(p.Dir, "gen", "api", "v1", "svc.pb.go")
+	assert.Contains(t, read(t, svc), "type First struct {")
+	assert.FileExists(t, filepath.Join(p.Dir, "gen", "shared", "ids.pb.go"))
+	assert.FileExists(t, filepath.Join(p.Dir, "gen", "api", "v1", "svc_volo.pb.go"))
+
+	write("Second")
+	require.NoError(t, p.UpdateRepo(ctx, "protos"))
+	assert.Contains(t, read(t, svc), "type Second struct {")
+	assert.NotContains(t, read(t, svc), "type First struct {")
+}
