@@ -21,8 +21,11 @@ type Service struct {
 
 // Method is a method of a [Service].
 type Method struct {
-	// Name is the method's name in the .proto file, GoName the Go method's.
-	Name, GoName string
+	// Name is the method's name in the .proto file, GoName the Go method's
+	// in the handler interface, ClientName on the typed client (GoName,
+	// but "Client_" for a method named Client, which the client's embedded
+	// field would hide).
+	Name, GoName, ClientName string
 	// Input and Output are the request and response message types.
 	Input, Output GoIdent
 	// ClientStreams and ServerStreams say which sides stream.
@@ -63,7 +66,7 @@ func Services(prog *Program, importPath string) ([]Service, error) {
 		}
 		for _, m := range s.Methods {
 			svc.Methods = append(svc.Methods, Method{
-				Name: string(m.Desc.Name()), GoName: m.GoName,
+				Name: string(m.Desc.Name()), GoName: m.GoName, ClientName: clientMethod(m),
 				Input: ident(m.Input), Output: ident(m.Output),
 				ClientStreams: m.Desc.IsStreamingClient(), ServerStreams: m.Desc.IsStreamingServer(),
 			})

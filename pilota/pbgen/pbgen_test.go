@@ -125,11 +125,11 @@ func TestServices(t *testing.T) {
 	assert.Equal(t, pbgen.Service{
 		Name: "Greeter", FullName: "greeter.v1.Greeter", Package: pkg, Iface: "Greeter", Register: "RegisterGreeter",
 		Methods: []pbgen.Method{
-			{Name: "SayHello", GoName: "SayHello", Input: req, Output: res},
-			{Name: "Ping", GoName: "Ping", Input: empty, Output: empty},
-			{Name: "Watch", GoName: "Watch", Input: req, Output: res, ServerStreams: true},
-			{Name: "Upload", GoName: "Upload", Input: req, Output: res, ClientStreams: true},
-			{Name: "Chat", GoName: "Chat", Input: req, Output: res, ClientStreams: true, ServerStreams: true},
+			{Name: "SayHello", GoName: "SayHello", ClientName: "SayHello", Input: req, Output: res},
+			{Name: "Ping", GoName: "Ping", ClientName: "Ping", Input: empty, Output: empty},
+			{Name: "Watch", GoName: "Watch", ClientName: "Watch", Input: req, Output: res, ServerStreams: true},
+			{Name: "Upload", GoName: "Upload", ClientName: "Upload", Input: req, Output: res, ClientStreams: true},
+			{Name: "Chat", GoName: "Chat", ClientName: "Chat", Input: req, Output: res, ClientStreams: true, ServerStreams: true},
 		},
 	}, s)
 }

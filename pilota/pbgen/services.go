@@ -27,6 +27,17 @@ func namesOf(s *protogen.Service) svcNames {
 	return svcNames{iface: n, register: "Register" + n, desc: n + "ServiceDesc", client: n + "Client", newClient: "New" + n + "Client"}
 }
 
+// clientMethod is the name of m's method on the typed client: the Go
+// method name, except that a method named Client would clash with the
+// embedded *client.Client field and gets a trailing underscore, as
+// protoc-gen-go does for a field that clashes.
+func clientMethod(m *protogen.Method) string {
+	if m.GoName == "Client" {
+		return "Client_"
+	}
+	return m.GoName
+}
+
 // streaming reports whether m streams either way.
 func streaming(m *protogen.Method) bool {
 	return m.Desc.IsStreamingClient() || m.Desc.IsStreamingServer()
@@ -213,10 +224,10 @@ func (w *stubs) client(s *protogen.Service) {
 		if strings.TrimSpace(string(m.Comments.Leading)) != "" {
 			g.P(strings.TrimSuffix(m.Comments.Leading.String(), "\n"))
 		} else {
-			g.P("// ", m.GoName, " calls method ", m.Desc.Name(), " of service ", full, ".")
+			g.P("// ", clientMethod(m), " calls method ", m.Desc.Name(), " of service ", full, ".")
 		}
 		if !streaming(m) {
-			g.P("func (c *", n.client, ") ", m.GoName, "(", ctx, ", req *", in, ", ", opts, ") (*", out, ", error) {")
+			g.P("func (c *", n.client, ") ", clientMethod(m), "(", ctx, ", req *", in, ", ", opts, ") (*", out, ", error) {")
 			g.P("res := new(", out, ")")
 			g.P("if err := c.Client.Call(ctx, ", mv, ", req, res, opts...); err != nil {")
 			g.P("return nil, err")
@@ -235,7 +246,7 @@ func (w *stubs) client(s *protogen.Service) {
 		default:
 			params, ret, req = ctx+", req *"+in+", "+opts, w.id(grpcPkg, "ServerStreamingClient")+"["+out+"]", "req"
 		}
-		g.P("func (c *", n.client, ") ", m.GoName, "(", params, ") (", ret, ", error) {")
+		g.P("func (c *", n.client, ") ", clientMethod(m), "(", params, ") (", ret, ", error) {")
 		g.P("st, err := c.Client.NewStream(ctx, ", mv, ", ", req, ", opts...)")
 		g.P("if err != nil {")
 		g.P("return nil, err")

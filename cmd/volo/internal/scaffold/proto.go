@@ -142,7 +142,7 @@ func protoClientMain(idlFile string, svcs []pbgen.Service, _ []string) string {
 				skipped = append(skipped, label)
 				continue
 			}
-			list = append(list, fmt.Sprintf("{%q, func(ctx context.Context) (any, error) { return %s.%s(ctx, &%s{}) }},", label, cl, m.GoName, ident(im, m.Input)))
+			list = append(list, fmt.Sprintf("{%q, func(ctx context.Context) (any, error) { return %s.%s(ctx, &%s{}) }},", label, cl, m.ClientName, ident(im, m.Input)))
 		}
 	}
 	decl := "var calls []call"

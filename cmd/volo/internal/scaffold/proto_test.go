@@ -48,6 +48,7 @@ func TestWriteProtoEdgeCompiles(t *testing.T) {
 	assert.Contains(t, progs[scaffold.ServerMain], `server2 "example.com/p/gen/server"`)
 	assert.Contains(t, progs[scaffold.ClientMain], "defer serverClient.Client.Close()")
 	assert.Contains(t, progs[scaffold.ClientMain], `"Server.Close"`)
+	assert.Contains(t, progs[scaffold.ClientMain], "clientClient.Client_(ctx, &server.Grpc{})")
 	assert.NotContains(t, progs[scaffold.ClientMain], `"Server.NewStream"`, "a streaming method is not called")
 
 	root, err := filepath.Abs("../../../..")
