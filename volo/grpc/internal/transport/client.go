@@ -203,6 +203,11 @@ func (c *ClientConn) streamWindow(id, incr uint32) (found, ok bool) {
 // MAX_CONCURRENT_STREAMS are in use.
 func (c *ClientConn) acquire(ctx context.Context) error {
 	for {
+		// wmu before mu, never inside it: the reader takes mu with wmu
+		// held (SETTINGS adjusting stream windows), and so does RoundTrip.
+		c.wmu.Lock()
+		limit := c.peerMaxStreams
+		c.wmu.Unlock()
 		c.mu.Lock()
 		if err := c.closeErr; err != nil {
 			c.mu.Unlock()
@@ -212,9 +217,6 @@ func (c *ClientConn) acquire(ctx context.Context) error {
 			c.mu.Unlock()
 			return fmt.Errorf("%w: %w", ErrNotSent, ErrGoAway)
 		}
-		c.wmu.Lock()
-		limit := c.peerMaxStreams
-		c.wmu.Unlock()
 		if uint32(c.active) < limit {
 			c.active++
 			c.mu.Unlock()
