@@ -22,6 +22,7 @@ MODULES=(
 	ext/discovery
 	ext/discovery/etcd
 	volo
+	volo/otelvolo
 )
 PREFIX=github.com/govolo/volo
 
