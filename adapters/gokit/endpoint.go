@@ -102,12 +102,11 @@ func (t *terminal) Describe() string { return "endpoint" }
 // made up its own) is an [ErrResponseType] failure.
 func FromMiddleware[Req, Resp any](m endpoint.Middleware) motore.Middleware[Req, Resp] {
 	return motore.LayerFn(func(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
+		var err error
 		if m == nil {
-			panic(&motore.BuildError{Layer: "gokit", Index: -1, Err: motore.ErrNilFunc})
+			err = motore.ErrNilFunc
 		}
-		if next == nil {
-			panic(&motore.BuildError{Layer: "gokit", Index: -1, Err: motore.ErrNilService})
-		}
+		motore.CheckBuild("gokit", next, err)
 		inner := &innerEndpoint[Req, Resp]{next: next}
 		return &fromService[Req, Resp]{e: m(inner.call), next: next}
 	})
