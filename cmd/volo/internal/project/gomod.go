@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,11 +28,12 @@ const (
 	Version = "v0.1.0"
 )
 
-// goMod is what volo reads of a go.mod: the module path and the
-// requirements.
+// goMod is what volo reads of a go.mod: the module path, the
+// requirements and the replaced modules' new paths.
 type goMod struct {
 	module   string
 	requires []string
+	replaces map[string]string
 }
 
 // readGoMod reads the module directive and the require directives of a
@@ -42,8 +44,14 @@ func readGoMod(file string) (*goMod, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	m := &goMod{}
-	inRequire := false
+	m := &goMod{replaces: make(map[string]string)}
+	inRequire, inReplace := false, false
+	replace := func(f []string) {
+		// old [version] => new [version]
+		if i := slices.Index(f, "=>"); i >= 1 && i+1 < len(f) {
+			m.replaces[unquote(f[0])] = unquote(f[i+1])
+		}
+	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := sc.Text()
@@ -57,6 +65,14 @@ func readGoMod(file string) (*goMod, error) {
 			inRequire = false
 		case inRequire:
 			m.requires = append(m.requires, unquote(f[0]))
+		case inReplace && f[0] == ")":
+			inReplace = false
+		case inReplace:
+			replace(f)
+		case f[0] == "replace" && len(f) >= 2 && f[1] == "(":
+			inReplace = true
+		case f[0] == "replace":
+			replace(f[1:])
 		case f[0] == "module" && len(f) >= 2:
 			m.module = unquote(f[1])
 		case f[0] == "require" && len(f) >= 2 && f[1] == "(":
@@ -178,6 +194,42 @@ func newGoMod(module, clone string, runtimes ...string) ([]byte, error) {
 	}
 	b.WriteString(")\n")
 	return b.Bytes(), nil
+}
+
+// requireRuntime makes the project's go.mod require the runtime module mod
+// (volo/grpc for a .proto entry) unless it does, with replace directives
+// into the clone volo's module comes from when it comes from one, for mod
+// and the siblings it needs that are not replaced yet. It reports whether
+// it changed go.mod.
+func (p *Project) requireRuntime(ctx context.Context, mod string) (bool, error) {
+	m, err := readGoMod(filepath.Join(p.Dir, "go.mod"))
+	if err != nil {
+		return false, err
+	}
+	if slices.Contains(m.requires, mod) {
+		return false, nil
+	}
+	args := []string{"mod", "edit", "-require=" + mod + "@" + Version}
+	if dir, ok := m.replaces[voloModule]; ok {
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(p.Dir, dir)
+		}
+		reps, err := replaces(filepath.Dir(filepath.Clean(dir)), mod)
+		if err != nil {
+			return false, err
+		}
+		var mods []string
+		for r := range reps {
+			if _, done := m.replaces[r]; !done {
+				mods = append(mods, r)
+			}
+		}
+		sort.Strings(mods)
+		for _, r := range mods {
+			args = append(args, "-replace="+r+"="+filepath.ToSlash(reps[r]))
+		}
+	}
+	return true, runGo(ctx, p.Dir, args...)
 }
 
 // quoteModPath quotes a file path for go.mod when it needs it.

@@ -378,7 +378,21 @@ func (p *Project) AddIDL(ctx context.Context, o AddOptions) error {
 		p.printf("copied %s", f)
 	}
 	p.printf("added %s to %s", plan.entry.name(), filepath.Join(p.Dir, ConfigFile))
-	return writeConfig(p.Dir, p.Config)
+	if err := writeConfig(p.Dir, p.Config); err != nil {
+		return err
+	}
+	if !isProto(plan.entry.Path) {
+		return nil
+	}
+	// The stubs import volo/grpc, which a Thrift project does not require.
+	changed, err := p.requireRuntime(ctx, grpcModule)
+	if err != nil {
+		return err
+	}
+	if changed {
+		p.printf("go.mod now requires %s, which the generated stubs import: run go mod tidy", grpcModule)
+	}
+	return nil
 }
 
 // checkPaths reports a path of e that leaves its root.

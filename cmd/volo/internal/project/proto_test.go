@@ -150,3 +150,34 @@ func TestProtoFromRepo(t *testing.T) {
 	assert.Contains(t, read(t, svc), "type Second struct {")
 	assert.NotContains(t, read(t, svc), "type First struct {")
 }
+
+// A .proto entry added to a Thrift project makes go.mod require volo/grpc,
+// replaced from the same clone as volo when volo comes from a clone.
+func TestAddProtoRequiresGRPC(t *testing.T) {
+	root, err := filepath.Abs("../../../..")
+	require.NoError(t, err)
+	var out bytes.Buffer
+	p, err := project.Init(context.Background(), project.InitOptions{
+		Dir: filepath.Join(t.TempDir(), "p"), Module: "example.com/user", IDL: userIDL, Replace: root, NoTidy: true,
+	}, &out)
+	require.NoError(t, err)
+	before := read(t, filepath.Join(p.Dir, "go.mod"))
+	require.NotContains(t, before, "volo/grpc")
+
+	out.Reset()
+	p, err = project.Open(p.Dir, &out)
+	require.NoError(t, err)
+	require.NoError(t, p.AddIDL(context.Background(), project.AddOptions{IDL: protoIDL}))
+	goMod := read(t, filepath.Join(p.Dir, "go.mod"))
+	assert.Contains(t, goMod, "github.com/govolo/volo/volo/grpc v0.1.0")
+	assert.Contains(t, goMod, "github.com/govolo/volo/volo/grpc => "+filepath.ToSlash(filepath.Join(root, "volo", "grpc")))
+	assert.Equal(t, 1, bytes.Count([]byte(goMod), []byte("github.com/govolo/volo/motore =>")), "a module replaced already is not replaced again:\n%s", goMod)
+	assert.Contains(t, out.String(), "go.mod now requires github.com/govolo/volo/volo/grpc")
+
+	// A second .proto entry changes go.mod no more.
+	put(t, filepath.Join(p.Dir, "more", "more.proto"), "syntax = \"proto3\";\npackage more;\nmessage M {}\n")
+	out.Reset()
+	require.NoError(t, p.AddIDL(context.Background(), project.AddOptions{IDL: filepath.Join(p.Dir, "more", "more.proto")}))
+	assert.Equal(t, goMod, read(t, filepath.Join(p.Dir, "go.mod")))
+	assert.NotContains(t, out.String(), "go.mod now requires")
+}
