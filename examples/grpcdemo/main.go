@@ -126,7 +126,7 @@ type server struct {
 
 func newServer(w io.Writer, tp *sdktrace.TracerProvider, h *handler) (*grpc.Server, *server, error) {
 	s := &server{
-		limit: ratelimit.NewConcurrency[*adgrpc.Call, any](2),
+		limit:    ratelimit.NewConcurrency[*adgrpc.Call, any](2),
 		breakers: circuitbreaker.NewGroup[*adgrpc.Call, any](adgrpc.MethodKey, business, circuitbreaker.WithoutIdleTimeout()),
 	}
 	counting := motore.MiddlewareFn("metrics", func(ctx context.Context, c *adgrpc.Call, next motore.Service[*adgrpc.Call, any]) (any, error) {
