@@ -183,3 +183,19 @@ func listenTCP(t *testing.T) net.Listener {
 	t.Cleanup(func() { ln.Close() })
 	return ln
 }
+
+func TestTLSMultiplexed(t *testing.T) {
+	pki := newPKI(t)
+	tcp := listenTCP(t)
+	ln := tls.NewListener(tcp, &tls.Config{Certificates: []tls.Certificate{pki.server}})
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(_ context.Context, msg string) (string, error) {
+		return msg, nil
+	}))
+	c := echoClient(t, client.WithAddress(tcp.Addr().String()), client.WithMultiplexing(1),
+		client.WithTLS(&tls.Config{RootCAs: pki.pool}))
+	for range 10 {
+		answer, err := c.Echo(context.Background(), "mux")
+		require.NoError(t, err)
+		assert.Equal(t, "mux", answer)
+	}
+}
