@@ -90,6 +90,11 @@ func Load(file string, opts ...Option) (*Program, error) {
 	}
 	name, dirs := mainName(file, c.importDirs)
 	open := func(name string) (string, string, io.ReadCloser, error) {
+		if !filepath.IsLocal(filepath.FromSlash(name)) {
+			// protoc refuses these too: a name is a path inside an
+			// import directory.
+			return "", "", nil, errors.New("not a relative path inside the import directories")
+		}
 		for _, d := range dirs {
 			p := filepath.Join(d, filepath.FromSlash(name))
 			f, err := os.Open(p)

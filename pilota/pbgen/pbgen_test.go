@@ -67,6 +67,7 @@ func TestLoadErrors(t *testing.T) {
 		}},
 		{"import", []string{`testdata/bad/import.proto:4:8: could not resolve path "nowhere/gone.proto": file does not exist`}},
 		{"duplicate", []string{"testdata/bad/duplicate.proto:6:14: message bad.A: fields a and b both have the same tag 1"}},
+		{"sub/escape", []string{`testdata/bad/sub/escape.proto:4:8: could not resolve path "../duplicate.proto": not a relative path inside the import directories`}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			_, err := pbgen.Load(filepath.Join("testdata", "bad", tc.file+".proto"))
