@@ -43,6 +43,7 @@ func Generate(prog *Program, importPath string) ([]GenFile, error) {
 	plugin.SupportedFeatures = gengo.SupportedFeatures
 	plugin.SupportedEditionsMinimum = gengo.SupportedEditionsMinimum
 	plugin.SupportedEditionsMaximum = gengo.SupportedEditionsMaximum
+	setFilenames(plugin)
 	for _, f := range plugin.Files {
 		if !f.Generate {
 			continue
@@ -96,6 +97,34 @@ func newPlugin(prog *Program, importPath string) (*protogen.Plugin, error) {
 		return nil, fmt.Errorf("%w: %v", ErrGenerate, err)
 	}
 	return plugin, nil
+}
+
+// setFilenames names the generated files of each file after its base
+// name in its package's directory, or, when two files of one package
+// share a base name (a/x.proto and b/x.proto), after its whole import
+// name (a_x.pb.go), so that no file overwrites another.
+func setFilenames(plugin *protogen.Plugin) {
+	type key struct {
+		pkg  protogen.GoImportPath
+		base string
+	}
+	base := func(f *protogen.File) string { return strings.TrimSuffix(path.Base(f.Desc.Path()), ".proto") }
+	count := make(map[key]int)
+	for _, f := range plugin.Files {
+		if f.Generate {
+			count[key{f.GoImportPath, base(f)}]++
+		}
+	}
+	for _, f := range plugin.Files {
+		if !f.Generate {
+			continue
+		}
+		name := base(f)
+		if count[key{f.GoImportPath, name}] > 1 {
+			name = strings.ReplaceAll(strings.TrimSuffix(f.Desc.Path(), ".proto"), "/", "_")
+		}
+		f.GeneratedFilenamePrefix = path.Join(string(f.GoImportPath), name)
+	}
 }
 
 // goPackage returns the directory under the output root and the Go

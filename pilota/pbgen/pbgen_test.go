@@ -134,3 +134,16 @@ func TestServices(t *testing.T) {
 		},
 	}, s)
 }
+
+// Two files of one package with one base name get files of their own.
+func TestGenerateSameBaseName(t *testing.T) {
+	prog, err := pbgen.Load("testdata/clash/main.proto")
+	require.NoError(t, err)
+	files, err := pbgen.Generate(prog, "example.com/p/gen")
+	require.NoError(t, err)
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, f.Path)
+	}
+	assert.Equal(t, []string{"clash/a_x.pb.go", "clash/b_x.pb.go", "main/main.pb.go"}, paths)
+}
