@@ -3,6 +3,7 @@ package pbgen
 import (
 	"bytes"
 	"fmt"
+	"go/token"
 	"path"
 	"strings"
 	"unicode"
@@ -161,6 +162,9 @@ func identifier(s string) string {
 	id := b.String()
 	if id == "" || unicode.IsDigit(rune(id[0])) {
 		id = "_" + id
+	}
+	if token.IsKeyword(id) {
+		id += "_"
 	}
 	return id
 }

@@ -147,3 +147,14 @@ func TestGenerateSameBaseName(t *testing.T) {
 	}
 	assert.Equal(t, []string{"clash/a_x.pb.go", "clash/b_x.pb.go", "main/main.pb.go"}, paths)
 }
+
+// A package element that is a Go keyword gets a trailing underscore.
+func TestGenerateKeywordPackage(t *testing.T) {
+	prog, err := pbgen.Load("testdata/keyword.proto")
+	require.NoError(t, err)
+	files, err := pbgen.Generate(prog, "example.com/p/gen")
+	require.NoError(t, err)
+	require.Len(t, files, 2)
+	assert.Equal(t, "func_/type_/keyword.pb.go", files[0].Path)
+	assert.Contains(t, string(files[0].Content), "\npackage type_\n")
+}
