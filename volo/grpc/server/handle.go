@@ -64,6 +64,10 @@ var errPanic = volo.NewError(volo.CodeInternal, errors.New("volo: the handler pa
 
 // handleStream serves one request, on its own goroutine.
 func (s *Server) handleStream(st *transport.ServerStream) {
+	if st.Streaming() {
+		s.serveStream(st)
+		return
+	}
 	resp, buf := s.serve(st)
 	st.Respond(resp)
 	if buf != nil {

@@ -272,7 +272,7 @@ func (s *Server) serveConn(nc net.Conn) {
 		}
 		return
 	}
-	c := transport.NewServerConn(s.baseCtx, sc, s.cfg.t, s.handleStream)
+	c := transport.NewServerConn(s.baseCtx, sc, s.cfg.t, s.handleStream, s.isStreaming)
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
 	<-c.Done()

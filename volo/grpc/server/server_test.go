@@ -132,13 +132,18 @@ func start(t *testing.T, opts ...server.Option) (*server.Server, testpb.TestServ
 }
 
 func startConn(t *testing.T, opts ...server.Option) (*server.Server, *ggrpc.ClientConn, impl) {
+	h := impl{started: make(chan struct{}, 1)}
+	srv, cc, _ := startConnWith(t, testServiceDesc, h, opts...)
+	return srv, cc, h
+}
+
+func startConnWith(t *testing.T, desc *vgrpc.ServiceDesc, h any, opts ...server.Option) (*server.Server, *ggrpc.ClientConn, any) {
 	t.Helper()
 	srv, err := server.New(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := impl{started: make(chan struct{}, 1)}
-	if err := srv.RegisterService(testServiceDesc, h); err != nil {
+	if err := srv.RegisterService(desc, h); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -25,9 +25,10 @@ const ClientPreface = http2.ClientPreface
 // arrived.
 type ServerConn struct {
 	conn
-	handle  func(*ServerStream)
-	baseCtx context.Context
-	remote  string
+	handle    func(*ServerStream)
+	streaming func(path string) bool
+	baseCtx   context.Context
+	remote    string
 
 	mu         sync.Mutex
 	streams    map[uint32]*ServerStream
@@ -65,6 +66,8 @@ type ServerStream struct {
 	recvUnacked int64
 	buf         *codec.Buffer // request bytes, prefixes included
 	refused     bool          // answered by the transport; data ignored
+	q           *recvQueue    // a streaming call's requests
+	hdrSent     bool          // under c.wmu
 
 	// Under c.mu.
 	dispatched bool
@@ -79,9 +82,11 @@ type ServerStream struct {
 var ErrPeerReset = fmt.Errorf("%w", ErrReset)
 
 // NewServerConn starts serving nc, whose client preface the caller has
-// read already. handle is called for each complete request.
-func NewServerConn(ctx context.Context, nc net.Conn, cfg Config, handle func(*ServerStream)) *ServerConn {
-	c := &ServerConn{handle: handle, baseCtx: ctx, streams: make(map[uint32]*ServerStream), idleSince: time.Now()}
+// read already. handle is called for each unary request once its body has
+// arrived, and for each streaming one (streaming reports which paths are)
+// as soon as its headers have.
+func NewServerConn(ctx context.Context, nc net.Conn, cfg Config, handle func(*ServerStream), streaming func(path string) bool) *ServerConn {
+	c := &ServerConn{handle: handle, streaming: streaming, baseCtx: ctx, streams: make(map[uint32]*ServerStream), idleSince: time.Now()}
 	c.remote = nc.RemoteAddr().String()
 	c.init(nc, cfg, c)
 	c.start(nil, true)
@@ -176,6 +181,9 @@ func (c *ServerConn) closed(err error) {
 	for _, s := range c.streams {
 		if s.cancel != nil {
 			s.cancel(cause)
+		}
+		if s.q != nil {
+			s.q.fail(fmt.Errorf("%w: %w", ErrClosed, cause))
 		}
 		if !s.dispatched {
 			s.finishLocked()
@@ -274,6 +282,11 @@ func (c *ServerConn) onHeaders(id uint32, fields []hpack.HeaderField, endStream,
 		c.mu.Lock()
 		s := c.streams[id]
 		c.mu.Unlock()
+		if s != nil && s.q != nil && endStream {
+			// A streaming call's client ends its side with trailers.
+			s.q.push(nil, 0, true)
+			return nil
+		}
 		if s == nil || s.dispatched || !endStream {
 			// Trailers must end the stream; anything on a closed stream
 			// is late.
@@ -351,6 +364,9 @@ func (c *ServerConn) onHeaders(id uint32, fields []hpack.HeaderField, endStream,
 		return nil
 	}
 	s.Path = path
+	if c.streaming != nil && c.streaming(path) {
+		s.q = newRecvQueue(c.cfg.InitialWindowSize, c.cfg.MaxRecvMsgSize)
+	}
 	c.mu.Lock()
 	c.streams[id] = s
 	c.active++
@@ -358,6 +374,13 @@ func (c *ServerConn) onHeaders(id uint32, fields []hpack.HeaderField, endStream,
 	c.wmu.Lock()
 	s.sendWin = int64(c.peerInitWin)
 	c.wmu.Unlock()
+	if s.q != nil {
+		if endStream {
+			s.q.push(nil, 0, true)
+		}
+		c.dispatch(s)
+		return nil
+	}
 	if endStream {
 		c.dispatch(s)
 	}
@@ -371,6 +394,19 @@ func (c *ServerConn) onData(id uint32, data []byte, flowLen int, endStream bool)
 	if s == nil {
 		if !c.known(id) {
 			return protoErr("DATA on idle stream %d", id)
+		}
+		return nil
+	}
+	if s.q != nil {
+		ack, ok := s.q.push(data, flowLen, endStream)
+		if !ok {
+			c.control(func(b []byte) []byte { return appendRSTStream(b, id, http2.ErrCodeFlowControl) })
+			s.q.fail(volo.NewError(volo.CodeInternal, fmt.Errorf("%w: the client sent past the stream window", ErrProtocol)))
+			c.onReset(id, http2.ErrCodeFlowControl)
+			return nil
+		}
+		if ack > 0 {
+			c.control(func(b []byte) []byte { return appendWindowUpdate(b, id, uint32(ack)) })
 		}
 		return nil
 	}
@@ -451,6 +487,9 @@ func (c *ServerConn) onReset(id uint32, code http2.ErrCode) {
 	s.reset = true
 	if s.cancel != nil {
 		s.cancel(ErrPeerReset)
+	}
+	if s.q != nil {
+		s.q.fail(ErrPeerReset)
 	}
 	if !s.dispatched {
 		s.finishLocked()
