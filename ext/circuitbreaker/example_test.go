@@ -190,3 +190,13 @@ func ExampleWithFailureRate() {
 	fmt.Println(motore.Describe(svc))
 	// Output: circuitbreaker(10 consecutive, 25% of 100, in 30s, open 2s, probes 3) -> circuitbreaker_test.flaky
 }
+
+// Zero means the default, never off: a rule is turned off by its Without
+// option.
+func ExampleWithoutFailureRate() {
+	fmt.Println(circuitbreaker.New[string, string](nil, circuitbreaker.WithFailureRate(0, 0)).Describe())
+	fmt.Println(circuitbreaker.New[string, string](nil, circuitbreaker.WithoutFailureRate()).Describe())
+	// Output:
+	// circuitbreaker(5 consecutive, 50% of 20, in 10s, open 5s, probes 1)
+	// circuitbreaker(5 consecutive, in 10s, open 5s, probes 1)
+}
