@@ -18,6 +18,10 @@ var (
 	// ErrGenerate is matched by an error of the generator: a file it
 	// cannot generate Go for.
 	ErrGenerate = errors.New("pbgen: cannot generate")
+	// ErrNameClash is matched, as is ErrGenerate, when a service stub
+	// needs a Go name that another declaration of its Go package has (a
+	// message GreeterClient beside service Greeter).
+	ErrNameClash = fmt.Errorf("%w: Go name clash", ErrGenerate)
 )
 
 // Pos is a position in a .proto file.

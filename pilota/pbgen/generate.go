@@ -49,6 +49,9 @@ func Generate(prog *Program, importPath string) ([]GenFile, error) {
 		if !f.Generate {
 			continue
 		}
+		if err := checkNames(plugin, f); err != nil {
+			return nil, err
+		}
 		gengo.GenerateFile(plugin, f)
 		if len(f.Services) > 0 {
 			writeServices(plugin, f)

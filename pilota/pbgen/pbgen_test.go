@@ -110,7 +110,7 @@ func FuzzLoad(f *testing.F) {
 		}
 		// What loads, generates: a failure here is a generator bug
 		// (a Go keyword as package name was one).
-		if _, err := pbgen.Generate(prog, "example.com/fuzz/gen"); err != nil {
+		if _, err := pbgen.Generate(prog, "example.com/fuzz/gen"); err != nil && !errors.Is(err, pbgen.ErrNameClash) {
 			t.Fatalf("loaded, but does not generate: %v", err)
 		}
 	})
@@ -160,4 +160,15 @@ func TestGenerateKeywordPackage(t *testing.T) {
 	require.Len(t, files, 2)
 	assert.Equal(t, "func_/type_/keyword.pb.go", files[0].Path)
 	assert.Contains(t, string(files[0].Content), "\npackage type_\n")
+}
+
+// A stub name that a message of the package has too is an error, not a
+// package that does not compile.
+func TestGenerateNameClash(t *testing.T) {
+	prog, err := pbgen.Load("testdata/bad/clash.proto")
+	require.NoError(t, err)
+	_, err = pbgen.Generate(prog, "example.com/p/gen")
+	assert.ErrorIs(t, err, pbgen.ErrGenerate)
+	assert.ErrorIs(t, err, pbgen.ErrNameClash)
+	assert.EqualError(t, err, "pbgen: cannot generate: Go name clash: service bad.Greeter of clash.proto needs the Go name GreeterClient, which message bad.GreeterClient of clash.proto has in the same Go package")
 }
