@@ -17,9 +17,10 @@ import (
 
 // The quick start with a .proto file: volo init on
 // testdata/proto/greeter.proto, then in the new module go vet, go build,
-// the server (its SayHello handler edited to answer a greeting), go run
-// of the client calling every unary method over volo's gRPC client, a
-// graceful stop on SIGINT, and go generate after a change to the file.
+// the server (its handlers edited to answer greetings), go run of the
+// client calling every unary method over volo's gRPC client, the streaming
+// methods called by grpc-go's client, a graceful stop on SIGINT, and go
+// generate after a change to the file.
 func TestEndToEndProto(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a generated project")
@@ -50,8 +51,49 @@ func TestEndToEndProto(t *testing.T) {
 	require.NoError(t, err)
 	stub := "\t// TODO: implement SayHello.\n\treturn &greeterv1.HelloReply{}, nil\n"
 	require.Contains(t, string(src), stub)
-	src = []byte(strings.Replace(string(src), stub, "\treturn &greeterv1.HelloReply{Message: \"hello, \" + req.GetName() + \"!\"}, nil\n", 1))
-	require.NoError(t, os.WriteFile(handler, src, 0o644))
+	edited := strings.Replace(string(src), stub, "\treturn &greeterv1.HelloReply{Message: \"hello, \" + req.GetName() + \"!\"}, nil\n", 1)
+	// And the streaming handlers do what their names say.
+	for stub, code := range map[string]string{
+		"import (\n\t\"context\"\n": "import (\n\t\"context\"\n\t\"io\"\n",
+		"\t// TODO: implement Watch: Send the responses.\n\treturn nil\n": `	msg := "hello, " + req.GetName()
+	for range 3 {
+		msg += "!"
+		if err := stream.Send(&greeterv1.HelloReply{Message: msg}); err != nil {
+			return err
+		}
+	}
+	return nil
+`,
+		"\t// TODO: implement Upload: Recv requests until io.EOF, then SendAndClose.\n\treturn stream.SendAndClose(&greeterv1.HelloReply{})\n": `	names := ""
+	for {
+		r, err := stream.Recv()
+		if err == io.EOF {
+			return stream.SendAndClose(&greeterv1.HelloReply{Message: "hello, " + names})
+		}
+		if err != nil {
+			return err
+		}
+		names += r.GetName()
+	}
+`,
+		"\t// TODO: implement Chat: Recv requests until io.EOF, Send responses.\n\treturn nil\n": `	for {
+		r, err := stream.Recv()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := stream.Send(&greeterv1.HelloReply{Message: "hello, " + r.GetName()}); err != nil {
+			return err
+		}
+	}
+`,
+	} {
+		require.Contains(t, edited, stub)
+		edited = strings.Replace(edited, stub, code, 1)
+	}
+	require.NoError(t, os.WriteFile(handler, []byte(edited), 0o644))
 	client := filepath.Join(dir, "cmd", "client", "main.go")
 	src, err = os.ReadFile(client)
 	require.NoError(t, err)
@@ -104,6 +146,18 @@ func TestEndToEndProto(t *testing.T) {
 	// prototext varies the space after a field name on purpose.
 	assert.Regexp(t, `^Greeter\.SayHello: \{message: ?"hello, volo!"\}\nGreeter\.Ping: \{\}\nAdmin\.Reset: \{\}\n$`, string(out))
 
+	// The streaming stubs, called by grpc-go's client: volo/grpc's client
+	// does not open streams yet.
+	t0 = time.Now()
+	probe := filepath.Join(dir, "cmd", "probe", "main.go")
+	require.NoError(t, os.MkdirAll(filepath.Dir(probe), 0o755))
+	require.NoError(t, os.WriteFile(probe, []byte(streamProbe), 0o644))
+	mustGo("get", "google.golang.org/grpc@v1.85.0")
+	out, err = goCmd("run", "./cmd/probe", addr).CombinedOutput()
+	require.NoError(t, err, "probe:\n%s\nserver:\n%s", out, serverOut.String())
+	assert.Equal(t, "Watch: hello, volo!\nWatch: hello, volo!!\nWatch: hello, volo!!!\nUpload: hello, abc\nChat: hello, x\nChat: hello, y\n", string(out))
+	step("go run ./cmd/probe (grpc-go streams)", t0)
+
 	t0 = time.Now()
 	require.NoError(t, server.Process.Signal(os.Interrupt))
 	select {
@@ -133,3 +187,70 @@ func TestEndToEndProto(t *testing.T) {
 	mustGo("build", "./...")
 	step("total", start)
 }
+
+// streamProbe is a program of the generated module that calls its
+// streaming methods with grpc-go's client and the generated messages.
+const streamProbe = `package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"time"
+
+	greeterv1 "example.com/greeter/gen/greeter/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+func main() {
+	cc, err := grpc.NewClient(os.Args[1], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	open := func(method string, client, server bool) grpc.ClientStream {
+		st, err := cc.NewStream(ctx, &grpc.StreamDesc{ClientStreams: client, ServerStreams: server}, "/greeter.v1.Greeter/"+method)
+		if err != nil {
+			log.Fatal(method, ": ", err)
+		}
+		return st
+	}
+	send := func(st grpc.ClientStream, names ...string) {
+		for _, n := range names {
+			if err := st.SendMsg(&greeterv1.HelloRequest{Name: n}); err != nil {
+				log.Fatal(err)
+			}
+		}
+		if err := st.CloseSend(); err != nil {
+			log.Fatal(err)
+		}
+	}
+	recvAll := func(method string, st grpc.ClientStream) {
+		for {
+			var r greeterv1.HelloReply
+			err := st.RecvMsg(&r)
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				log.Fatal(method, ": ", err)
+			}
+			fmt.Printf("%s: %s\n", method, r.GetMessage())
+		}
+	}
+	st := open("Watch", false, true)
+	send(st, "volo")
+	recvAll("Watch", st)
+	st = open("Upload", true, false)
+	send(st, "a", "b", "c")
+	recvAll("Upload", st)
+	st = open("Chat", true, true)
+	send(st, "x", "y")
+	recvAll("Chat", st)
+}
+`
