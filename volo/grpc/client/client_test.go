@@ -224,7 +224,9 @@ func TestTimeouts(t *testing.T) {
 	}
 	short, cancel2 := context.WithTimeout(vgrpc.AppendOutgoing(context.Background(), "x-mode", "block"), 50*time.Millisecond)
 	defer cancel2()
-	if err := c.Call(short, unaryCall, &testpb.SimpleRequest{}, new(testpb.SimpleResponse)); !errors.Is(err, volo.ErrTimeout) || volo.CodeOf(err) != volo.CodeDeadlineExceeded {
+	// The server's timer may fire first: its deadline_exceeded status is
+	// the answer then.
+	if err := c.Call(short, unaryCall, &testpb.SimpleRequest{}, new(testpb.SimpleResponse)); volo.CodeOf(err) != volo.CodeDeadlineExceeded {
 		t.Errorf("blocked call: %v", err)
 	}
 

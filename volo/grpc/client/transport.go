@@ -248,16 +248,18 @@ func (t *transport) Call(ctx context.Context, call *grpc.Call) (proto.Message, e
 // rest are connection failures, marked not sent when the transport knows
 // no byte left.
 func callError(ctx context.Context, addr string, err error) error {
-	var ve *volo.Error
-	if errors.As(err, &ve) {
-		return err
-	}
 	notSent := errors.Is(err, itransport.ErrNotSent)
+	// The context's end first: a server whose own timer fired may reset
+	// the stream just before the caller's deadline passes here.
 	if ctx.Err() != nil {
 		if notSent {
 			return &connError{msg: "volo: call to " + addr + " ended before it was sent", err: ctxError(ctx, "waiting for a stream"), notSent: true}
 		}
 		return ctxError(ctx, "waiting for the response")
+	}
+	var ve *volo.Error
+	if errors.As(err, &ve) {
+		return err
 	}
 	return &connError{msg: "volo: call to " + addr, err: err, notSent: notSent}
 }

@@ -31,8 +31,12 @@ type ClientConn struct {
 
 type clientStream struct {
 	id       uint32
-	sendWin  int64 // under c.wmu
-	recvLeft int64 // reader only
+	q        *recvQueue    // a streaming call's responses
+	hdrCh    chan struct{} // streaming: closed when the headers came or the stream ended
+	hdrDone  bool          // under c.mu
+	stop     func() bool   // stops the context's watcher
+	sendWin  int64         // under c.wmu
+	recvLeft int64         // reader only
 	unacked  int64
 	resp     *Response2
 	headers  bool
@@ -262,57 +266,16 @@ func (c *ClientConn) RoundTrip(ctx context.Context, req *Request, resp *Response
 		return err
 	}
 	var arr [16]hpack.HeaderField
-	fs := append(arr[:0],
-		hpack.HeaderField{Name: ":method", Value: "POST"},
-		hpack.HeaderField{Name: ":scheme", Value: req.Scheme},
-		hpack.HeaderField{Name: ":path", Value: req.Path},
-		hpack.HeaderField{Name: ":authority", Value: req.Authority},
-		hpack.HeaderField{Name: "content-type", Value: "application/grpc"},
-		hpack.HeaderField{Name: "te", Value: "trailers"},
-	)
-	if req.UserAgent != "" {
-		fs = append(fs, hpack.HeaderField{Name: "user-agent", Value: req.UserAgent})
-	}
-	if req.Timeout != "" {
-		fs = append(fs, hpack.HeaderField{Name: "grpc-timeout", Value: req.Timeout})
-	}
-	if req.Encoding != "" {
-		fs = append(fs, hpack.HeaderField{Name: "grpc-encoding", Value: req.Encoding})
-	}
-	if req.AcceptEnc != "" {
-		fs = append(fs, hpack.HeaderField{Name: "grpc-accept-encoding", Value: req.AcceptEnc})
-	}
-	fs = appendMetadata(fs, req.Metadata)
-	fs = appendRaw(fs, req.Metainfo)
+	fs := requestFields(arr[:0], req)
 
 	s := &clientStream{resp: resp, done: make(chan struct{}), recvLeft: int64(c.cfg.InitialWindowSize)}
 	resp.max = req.MaxRecvMsg
 	c.wmu.Lock()
-	if c.werr != nil {
-		err := c.werr
+	if err := c.openLocked(s, fs); err != nil {
 		c.wmu.Unlock()
 		c.release(nil)
-		return fmt.Errorf("%w: %w", ErrNotSent, err)
+		return err
 	}
-	block, err := c.encodeHeadersLocked(fs)
-	if err != nil {
-		c.wmu.Unlock()
-		c.release(nil)
-		return fmt.Errorf("%w: %w", ErrNotSent, err)
-	}
-	if c.nextID > 1<<31-1 {
-		c.wmu.Unlock()
-		c.release(nil)
-		c.GoAway()
-		return fmt.Errorf("%w: stream ids used up", ErrNotSent)
-	}
-	s.id = c.nextID
-	c.nextID += 2
-	s.sendWin = int64(c.peerInitWin)
-	c.mu.Lock()
-	c.streams[s.id] = s
-	c.mu.Unlock()
-	c.wbuf = appendHeaders(c.ensureBuf(), s.id, block, false, c.peerMaxFrame)
 	rest := c.writeDataLocked(s.id, &s.sendWin, req.Msg, true)
 	c.kickLocked()
 	for len(rest) > 0 {
@@ -351,6 +314,57 @@ func (c *ClientConn) RoundTrip(ctx context.Context, req *Request, resp *Response
 	}
 }
 
+// openLocked gives s its id and writes its HEADERS; wmu held. On failure
+// the caller, with wmu released, frees the slot; the error wraps
+// ErrNotSent.
+func (c *ClientConn) openLocked(s *clientStream, fs []hpack.HeaderField) error {
+	if c.werr != nil {
+		return fmt.Errorf("%w: %w", ErrNotSent, c.werr)
+	}
+	block, err := c.encodeHeadersLocked(fs)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNotSent, err)
+	}
+	if c.nextID > 1<<31-1 {
+		go c.GoAway()
+		return fmt.Errorf("%w: stream ids used up", ErrNotSent)
+	}
+	s.id = c.nextID
+	c.nextID += 2
+	s.sendWin = int64(c.peerInitWin)
+	c.mu.Lock()
+	c.streams[s.id] = s
+	c.mu.Unlock()
+	c.wbuf = appendHeaders(c.ensureBuf(), s.id, block, false, c.peerMaxFrame)
+	return nil
+}
+
+// requestFields appends the header fields of req.
+func requestFields(fs []hpack.HeaderField, req *Request) []hpack.HeaderField {
+	fs = append(fs,
+		hpack.HeaderField{Name: ":method", Value: "POST"},
+		hpack.HeaderField{Name: ":scheme", Value: req.Scheme},
+		hpack.HeaderField{Name: ":path", Value: req.Path},
+		hpack.HeaderField{Name: ":authority", Value: req.Authority},
+		hpack.HeaderField{Name: "content-type", Value: "application/grpc"},
+		hpack.HeaderField{Name: "te", Value: "trailers"},
+	)
+	if req.UserAgent != "" {
+		fs = append(fs, hpack.HeaderField{Name: "user-agent", Value: req.UserAgent})
+	}
+	if req.Timeout != "" {
+		fs = append(fs, hpack.HeaderField{Name: "grpc-timeout", Value: req.Timeout})
+	}
+	if req.Encoding != "" {
+		fs = append(fs, hpack.HeaderField{Name: "grpc-encoding", Value: req.Encoding})
+	}
+	if req.AcceptEnc != "" {
+		fs = append(fs, hpack.HeaderField{Name: "grpc-accept-encoding", Value: req.AcceptEnc})
+	}
+	fs = appendMetadata(fs, req.Metadata)
+	return appendRaw(fs, req.Metainfo)
+}
+
 // cancelStream resets a stream the caller gave up on.
 func (c *ClientConn) cancelStream(s *clientStream) {
 	c.mu.Lock()
@@ -376,8 +390,23 @@ func (c *ClientConn) finish(s *clientStream, err error) {
 	c.active--
 	c.wakeSlotsLocked()
 	closeNow := c.goAway && c.active == 0
+	if s.hdrCh != nil && !s.hdrDone {
+		s.hdrDone = true
+		close(s.hdrCh)
+	}
+	stop := s.stop
 	c.mu.Unlock()
 	s.err = err
+	if s.q != nil {
+		if err != nil {
+			s.q.fail(err)
+		} else {
+			s.q.push(nil, 0, true)
+		}
+		if stop != nil {
+			stop()
+		}
+	}
 	close(s.done)
 	if closeNow {
 		c.goAwayAndClose(0, http2.ErrCodeNo, "", fmt.Errorf("%w: drained", ErrClosed))
@@ -460,6 +489,14 @@ func (c *ClientConn) onHeaders(id uint32, fields []hpack.HeaderField, endStream,
 		}
 	}
 	if !endStream {
+		if s.hdrCh != nil {
+			c.mu.Lock()
+			if !s.hdrDone {
+				s.hdrDone = true
+				close(s.hdrCh)
+			}
+			c.mu.Unlock()
+		}
 		return nil
 	}
 	if !gotStatus {
@@ -504,6 +541,21 @@ func (c *ClientConn) onData(id uint32, data []byte, flowLen int, endStream bool)
 	if !s.headers {
 		c.control(func(b []byte) []byte { return appendRSTStream(b, id, http2.ErrCodeProtocol) })
 		c.finish(s, volo.NewError(volo.CodeInternal, fmt.Errorf("%w: DATA before HEADERS", ErrProtocol)))
+		return nil
+	}
+	if s.q != nil {
+		ack, ok := s.q.push(data, flowLen, false)
+		if !ok {
+			c.control(func(b []byte) []byte { return appendRSTStream(b, id, http2.ErrCodeFlowControl) })
+			c.finish(s, volo.NewError(volo.CodeInternal, fmt.Errorf("%w: the server sent past the stream window", ErrProtocol)))
+			return nil
+		}
+		if ack > 0 {
+			c.control(func(b []byte) []byte { return appendWindowUpdate(b, id, uint32(ack)) })
+		}
+		if endStream {
+			c.finish(s, volo.NewRemoteError(volo.CodeInternal, "the server ended the stream without trailers"))
+		}
 		return nil
 	}
 	s.recvLeft -= int64(flowLen)

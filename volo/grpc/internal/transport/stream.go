@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -313,4 +314,150 @@ func (q *recvQueue) ended() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.end || q.err != nil
+}
+
+// ClientStream is a streaming call on a client connection.
+type ClientStream struct {
+	c *ClientConn
+	s *clientStream
+	// Response holds the headers once Header returned, and the status
+	// and trailers once Done is closed.
+	Response Response2
+}
+
+// OpenStream takes a stream slot, waiting while the server's
+// MAX_CONCURRENT_STREAMS are in use, and writes the request's headers.
+// The stream is reset when ctx ends. An error wrapping ErrNotSent means
+// nothing was sent.
+func (c *ClientConn) OpenStream(ctx context.Context, req *Request) (*ClientStream, error) {
+	if err := c.acquire(ctx); err != nil {
+		return nil, err
+	}
+	var arr [16]hpack.HeaderField
+	fs := requestFields(arr[:0], req)
+	cs := &ClientStream{c: c}
+	s := &clientStream{resp: &cs.Response, done: make(chan struct{}), hdrCh: make(chan struct{}),
+		q: newRecvQueue(c.cfg.InitialWindowSize, req.MaxRecvMsg)}
+	cs.s = s
+	cs.Response.max = req.MaxRecvMsg
+	c.wmu.Lock()
+	if err := c.openLocked(s, fs); err != nil {
+		c.wmu.Unlock()
+		c.release(nil)
+		return nil, err
+	}
+	c.kickLocked()
+	c.wmu.Unlock()
+	stop := context.AfterFunc(ctx, func() { cs.cancel(context.Cause(ctx)) })
+	c.mu.Lock()
+	if s.finished {
+		c.mu.Unlock()
+		stop()
+	} else {
+		s.stop = stop
+		c.mu.Unlock()
+	}
+	return cs, nil
+}
+
+// Send writes one message (prefix included), and ends the client's side
+// after it if end is set, waiting for flow control until the stream ends
+// or ctx does.
+func (cs *ClientStream) Send(ctx context.Context, msg []byte, end bool) error {
+	c, s := cs.c, cs.s
+	c.wmu.Lock()
+	if c.werr != nil {
+		err := c.werr
+		c.wmu.Unlock()
+		return err
+	}
+	select {
+	case <-s.done:
+		c.wmu.Unlock()
+		return io.EOF
+	default:
+	}
+	// An empty msg with end writes one empty DATA frame with END_STREAM.
+	rest := c.writeDataLocked(s.id, &s.sendWin, msg, end)
+	c.kickLocked()
+	for len(rest) > 0 {
+		var ch <-chan struct{}
+		if len(c.wbuf) > c.cfg.WriteBufferSize {
+			ch = c.waitSpaceLocked()
+		} else {
+			ch = c.waitWindowLocked()
+		}
+		c.wmu.Unlock()
+		select {
+		case <-ch:
+		case <-s.done:
+			return io.EOF
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		c.wmu.Lock()
+		if c.werr != nil {
+			err := c.werr
+			c.wmu.Unlock()
+			return err
+		}
+		rest = c.writeDataLocked(s.id, &s.sendWin, rest, end)
+		c.kickLocked()
+	}
+	c.wmu.Unlock()
+	return nil
+}
+
+// Header waits for the response headers, or the end of the call.
+func (cs *ClientStream) Header(ctx context.Context) error {
+	select {
+	case <-cs.s.hdrCh:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// Recv returns the next response message (valid until the next Recv) and
+// whether it is compressed; io.EOF once the server ended the call, whose
+// status is then in Response (see Err for a failure of the stream).
+func (cs *ClientStream) Recv(ctx context.Context) ([]byte, bool, error) {
+	c, s := cs.c, cs.s
+	return s.q.next(ctx, c.done, func(n int64) {
+		c.control(func(b []byte) []byte { return appendWindowUpdate(b, s.id, uint32(n)) })
+	})
+}
+
+// Done is closed when the call is over: trailers came, or the stream
+// failed (Err).
+func (cs *ClientStream) Done() <-chan struct{} { return cs.s.done }
+
+// Err returns, once Done is closed, why the stream failed; nil if the
+// server ended it with trailers.
+func (cs *ClientStream) Err() error {
+	select {
+	case <-cs.s.done:
+		return cs.s.err
+	default:
+		return nil
+	}
+}
+
+// Cancel resets the stream if it is not over, and frees its slot; its
+// Recv and Send fail with ErrCanceled.
+func (cs *ClientStream) Cancel() { cs.cancel(ErrCanceled) }
+
+// ErrCanceled is the error of a stream the caller canceled.
+var ErrCanceled = errors.New("stream canceled by the caller")
+
+func (cs *ClientStream) cancel(err error) {
+	c, s := cs.c, cs.s
+	c.mu.Lock()
+	fin := s.finished
+	c.mu.Unlock()
+	if fin {
+		return
+	}
+	c.control(func(b []byte) []byte { return appendRSTStream(b, s.id, http2.ErrCodeCancel) })
+	c.finish(s, err)
 }
