@@ -16,7 +16,7 @@
 //
 // For a .proto file, [WriteProto] writes the same three programs on
 // volo/grpc from the names pilota/pbgen reports ([pbgen.Services]): the
-// stubs answer empty responses and the client calls the unary methods.
+// stubs answer empty responses and the client calls every method once.
 //
 // The files are written once, by volo init; they are the user's to edit.
 package scaffold

@@ -114,19 +114,19 @@ func protoHandler(idlFile string, svcs []pbgen.Service, handlers []string) strin
 }
 
 // protoClientMain writes cmd/client/main.go: a client per service, and a
-// call of every unary method with an empty request whose response it
-// prints.
+// call of every method with empty requests whose responses it prints.
 func protoClientMain(idlFile string, svcs []pbgen.Service, _ []string) string {
 	im := newImports("main", "run", "call", "defaultAddr")
 	for _, std := range []string{"context", "flag", "fmt", "os", "time"} {
 		im.std(std)
 	}
 	cli := im.use(grpcClientPkg, "client")
-	taken := map[string]bool{"ctx": true, "opts": true, "calls": true, "failed": true, "addr": true, "err": true}
+	taken := map[string]bool{"ctx": true, "opts": true, "calls": true, "failed": true, "addr": true, "err": true, "st": true, "recvAll": true}
 	for n := range im.taken {
 		taken[n] = true
 	}
-	var setup, list, skipped []string
+	var setup, list []string
+	streams := false
 	for _, s := range svcs {
 		p := im.use(s.Package.Path, s.Package.Name)
 		cl := localName(lowerFirst(s.Iface)+"Client", "_", taken)
@@ -138,8 +138,45 @@ func protoClientMain(idlFile string, svcs []pbgen.Service, _ []string) string {
 	defer %s.Client.Close()`, cl, p, s.Iface, cl))
 		for _, m := range s.Methods {
 			label := s.Name + "." + m.Name
-			if m.ClientStreams || m.ServerStreams {
-				skipped = append(skipped, label)
+			in := ident(im, m.Input)
+			switch {
+			case m.ClientStreams && m.ServerStreams:
+				streams = true
+				list = append(list, fmt.Sprintf(`{%q, func(ctx context.Context) (any, error) {
+	st, err := %s.%s(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Send(&%s{}); err != nil {
+		return nil, err
+	}
+	if err := st.CloseSend(); err != nil {
+		return nil, err
+	}
+	return recvAll(st.Recv)
+}},`, label, cl, m.ClientName, in))
+				continue
+			case m.ClientStreams:
+				list = append(list, fmt.Sprintf(`{%q, func(ctx context.Context) (any, error) {
+	st, err := %s.%s(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Send(&%s{}); err != nil {
+		return nil, err
+	}
+	return st.CloseAndRecv()
+}},`, label, cl, m.ClientName, in))
+				continue
+			case m.ServerStreams:
+				streams = true
+				list = append(list, fmt.Sprintf(`{%q, func(ctx context.Context) (any, error) {
+	st, err := %s.%s(ctx, &%s{})
+	if err != nil {
+		return nil, err
+	}
+	return recvAll(st.Recv)
+}},`, label, cl, m.ClientName, in))
 				continue
 			}
 			list = append(list, fmt.Sprintf("{%q, func(ctx context.Context) (any, error) { return %s.%s(ctx, &%s{}) }},", label, cl, m.ClientName, ident(im, m.Input)))
@@ -149,9 +186,27 @@ func protoClientMain(idlFile string, svcs []pbgen.Service, _ []string) string {
 	if len(list) > 0 {
 		decl = "calls := []call{\n" + join(list) + "\n}"
 	}
-	doc := "Command client calls every unary method of the services of " + idlFile + " once, with an empty request, and prints each response; it exits with status 1 if a call fails."
-	if len(skipped) > 0 {
-		doc += " The streaming methods (" + strings.Join(skipped, ", ") + ") are not called: open their streams with the client's methods of the same names."
+	doc := "Command client calls every method of the services of " + idlFile + " once, with empty requests (one on a stream), and prints each response (a stream's as a list); it exits with status 1 if a call fails."
+	helper := ""
+	if streams {
+		im.std("errors")
+		im.std("io")
+		helper = `
+// recvAll receives until the end of a stream and returns the messages.
+func recvAll[T any](recv func() (*T, error)) ([]*T, error) {
+	var out []*T
+	for {
+		m, err := recv()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, m)
+	}
+}
+`
 	}
 	var b strings.Builder
 	b.WriteString(comment(doc))
@@ -180,7 +235,7 @@ type call struct {
 	do   func(ctx context.Context) (any, error)
 }
 
-// run calls every unary method once and returns how many calls failed.
+// run calls every method once and returns how many calls failed.
 func run(addr string) int {
 	opts := []%s.Option{%s.WithAddress(addr), %s.WithRPCTimeout(5 * time.Second)}
 	%s
@@ -200,6 +255,7 @@ func run(addr string) int {
 	return failed
 }
 `, DefaultAddr, im.block(), DefaultAddr, cli, cli, cli, strings.Join(setup, "\n"), decl)
+	b.WriteString(helper)
 	src := b.String()
 	if len(svcs) == 0 {
 		src = strings.Replace(src, "\topts := []", "\t_ = []", 1)

@@ -49,7 +49,7 @@ func TestWriteProtoEdgeCompiles(t *testing.T) {
 	assert.Contains(t, progs[scaffold.ClientMain], "defer serverClient.Client.Close()")
 	assert.Contains(t, progs[scaffold.ClientMain], `"Server.Close"`)
 	assert.Contains(t, progs[scaffold.ClientMain], "clientClient.Client_(ctx, &server.Grpc{})")
-	assert.NotContains(t, progs[scaffold.ClientMain], `"Server.NewStream"`, "a streaming method is not called")
+	assert.Contains(t, progs[scaffold.ClientMain], `{"Server.NewStream", func(ctx context.Context) (any, error) {`, "a streaming method is called")
 
 	root, err := filepath.Abs("../../../..")
 	require.NoError(t, err)
