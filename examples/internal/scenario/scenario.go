@@ -74,8 +74,10 @@ type Report struct {
 	Spread map[string]int
 	// Stopped is the instance stopped hard (no deregistration).
 	Stopped string
-	// After is the calls each instance served once Stopped was down.
-	After map[string]int
+	// After is the calls each instance served once Stopped was down, of
+	// AfterCalls made.
+	After      map[string]int
+	AfterCalls int
 	// Failed counts the user calls that failed while a healthy instance
 	// was up (the spread and after phases).
 	Failed int
@@ -236,7 +238,7 @@ func Run(ctx context.Context, out io.Writer, cfg Config) (*Report, error) {
 		in, _ := discovery.InstanceFromContext(ctx)
 		return names[in.Addr]
 	}, nil, circuitbreaker.WithConsecutiveFailures(3), circuitbreaker.WithOpenTimeout(30*time.Second))
-	lim := rate.NewLimiter(1000, 200)
+	lim := rate.NewLimiter(1000, 1000) // more than all the calls before the burst
 	c, err := client.New(Service,
 		client.WithMiddleware(
 			otelvolo.Client(tracing.WithTracerProvider(tp), tracing.WithMeterProvider(mp)),
@@ -293,24 +295,37 @@ func Run(ctx context.Context, out io.Writer, cfg Config) (*Report, error) {
 	rep.Trace = traceOf(spans.Ended()[before:])
 	printTrace(w, rep.Trace)
 
-	// Instance c dies: its listener and connections close at once, and it
-	// never deregisters, so the balancer still lists it.
-	stopped := ins[2]
+	// The instance the balancer favours most dies: its listener and
+	// connections close at once, and it never deregisters, so the balancer
+	// still lists it. (P2C picks by latency: the favourite is the one it
+	// goes on picking until the failures say otherwise.)
+	stopped := ins[0]
+	for _, in := range ins[1:] {
+		if rep.Spread[in.name] > rep.Spread[stopped.name] {
+			stopped = in
+		}
+	}
 	rep.Stopped = stopped.name
 	reg.crash(stopped.addr)
 	stopped.srv.Close()
 	<-stopped.served
 	stopped.srv = nil
 	failedBefore := rep.Failed
-	phase(afterCalls, rep.After)
-	snap, ok := breakers.Snapshot(stopped.name)
-	rep.BreakerOpen = ok && snap.State == circuitbreaker.StateOpen
-	rep.Ejected = bal.Ejected(stopped.addr)
+	var snap circuitbreaker.Snapshot
+	var ok bool
+	for round := 0; round < 4 && !(rep.BreakerOpen && rep.Ejected); round++ {
+		phase(afterCalls, rep.After)
+		rep.AfterCalls += afterCalls
+		snap, ok = breakers.Snapshot(stopped.name)
+		rep.BreakerOpen = ok && snap.State == circuitbreaker.StateOpen
+		rep.Ejected = bal.Ejected(stopped.addr)
+	}
 	listed := len(bal.Instances())
-	fmt.Fprintf(w, "instance c stopped hard (still registered, %d instances listed):\n", listed)
-	fmt.Fprintf(w, "  %d calls: %s; %d failed\n", afterCalls, perInstance(rep.After), rep.Failed-failedBefore)
+	fmt.Fprintf(w, "instance %s stopped hard (still registered, %d instances listed):\n", stopped.name, listed)
+	fmt.Fprintf(w, "  %d calls: %s; %d failed\n", rep.AfterCalls, perInstance(rep.After), rep.Failed-failedBefore)
 	if ok {
-		fmt.Fprintf(w, "  breaker c: %s; balancer ejected c: %t; the calls it refused went to a and b\n", snap.State, rep.Ejected)
+		fmt.Fprintf(w, "  breaker %s: %s; balancer ejected %s: %t; the calls it refused went to the others\n",
+			stopped.name, snap.State, stopped.name, rep.Ejected)
 	}
 
 	// A burst into a lowered limit: 5 tokens, none refilled during it.
