@@ -41,6 +41,7 @@ type conn struct {
 	// draining: the connection is being closed gracefully (Shutdown, idle
 	// timeout, eviction), and answers new requests with a refusal.
 	draining atomic.Bool
+	told     atomic.Bool   // a reply with crrst, or a not-run refusal, was written during the drain
 	evict    atomic.Bool   // the server wants the connection's descriptor back
 	activity atomic.Int64  // unix nanoseconds of the last request read or call ended
 	inflight atomic.Int64  // bytes of requests and replies in flight (see budget)

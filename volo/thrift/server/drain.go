@@ -19,9 +19,10 @@ const drainQuiet = 100 * time.Millisecond
 
 // drain closes the connection without losing a reply: it goes on reading,
 // and answers each new request with the not-run refusal (and crrst on
-// TTHeader) until the calls running have replied and the peer has been
-// quiet for drainQuiet (or the linger time has passed since the drain
-// began); then it ends its side of the stream (half-close) and reads and
+// TTHeader) until the calls running have replied and the peer has closed
+// the connection, or, if nothing told the peer of the drain, has been
+// quiet for drainQuiet; at the latest once the linger time has passed
+// since the drain began. Then it ends its side of the stream (half-close) and reads and
 // discards what the peer still sends, until the peer ends its side or the
 // linger time runs out (see linger). Closing a socket with unread bytes
 // would have the kernel answer with a reset, which destroys the replies
@@ -53,6 +54,14 @@ func (c *conn) drain() {
 				until = sent
 			}
 			until = until.Add(drainQuiet)
+			if c.told.Load() {
+				// The peer was told the connection drains (crrst, or a
+				// refusal): volo's clients close it once their calls
+				// are answered, which may be well after the replies
+				// arrived, when a large one is still being read. Until
+				// then a request is still refused, not thrown away.
+				until = began.Add(c.s.cfg.linger)
+			}
 			if limit := began.Add(c.s.cfg.linger); c.s.cfg.linger > 0 && limit.Before(until) {
 				until = limit
 			}

@@ -147,9 +147,11 @@ func WithMaxBytesInFlight(n int64) Option {
 // d passes, so that unread bytes never make the kernel reset the
 // connection and destroy replies still on their way. Where the system
 // tells (Linux), the wait also ends once every byte sent is acknowledged
-// and nothing arrived for 100 ms. d also bounds how long a draining
-// connection with no call running goes on answering new requests with the
-// not-run refusal. Default: [DefaultLinger] (2 s); zero or less closes at
+// and nothing arrived for 100 ms. Before that, a connection Shutdown
+// drains goes on answering new requests with the not-run refusal until
+// the peer closes it (volo's clients do once told of the drain and
+// answered), or, if the peer was told nothing, for 100 ms after the last
+// reply arrived: d bounds that too. Default: [DefaultLinger] (2 s); zero or less closes at
 // once after the last reply.
 func WithLinger(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.linger = max(d, 0) })

@@ -140,14 +140,20 @@ func (c *conn) write(r *request, info map[string]string, typ thrift.MessageType,
 		return
 	}
 	var h *frame.Header
-	if isHeader(r.framing) {
-		if c.s.isClosing() || c.draining.Load() {
-			if info == nil {
-				info = make(map[string]string, 1)
-			}
-			info[frame.KeyConnReset] = "1"
+	reset := false // whether h carries crrst
+	markReset := func() {
+		if h == nil || reset || !c.s.isClosing() && !c.draining.Load() {
+			return
 		}
+		if info == nil {
+			info = make(map[string]string, 1)
+		}
+		info[frame.KeyConnReset] = "1"
+		h.StrInfo, reset = info, true
+	}
+	if isHeader(r.framing) {
 		h = &frame.Header{SeqID: r.header.SeqID, StrInfo: info}
+		markReset()
 	}
 	buf := frame.GetBuffer()
 	defer buf.Free()
@@ -161,10 +167,21 @@ func (c *conn) write(r *request, info map[string]string, typ thrift.MessageType,
 	}
 	cost := int64(len(buf.B))
 	c.s.budget.charge(c, cost)
-	defer c.s.budget.release(c, cost)
+	defer func() { c.s.budget.release(c, cost) }()
 	if !lazy {
 		c.wmu.Lock()
 		defer c.wmu.Unlock()
+		// The server may have begun to drain while the reply waited for
+		// its turn: every reply written from then on says so.
+		was := reset
+		if markReset(); reset && !was {
+			buf.B = buf.B[:0]
+			if !c.encode(buf, r, h, typ, body) {
+				return
+			}
+			c.s.budget.charge(c, int64(len(buf.B))-cost)
+			cost = int64(len(buf.B))
+		}
 	}
 	// Claimed under the write lock, so that close, which takes it too,
 	// never cuts off a reply half written.
@@ -175,6 +192,9 @@ func (c *conn) write(r *request, info map[string]string, typ thrift.MessageType,
 		c.nc.SetWriteDeadline(time.Now().Add(abortWriteTimeout))
 	} else if d > 0 {
 		c.nc.SetWriteDeadline(time.Now().Add(d))
+	}
+	if reset || body == notRun {
+		c.told.Store(true)
 	}
 	if _, err := c.nc.Write(buf.B); err != nil {
 		// The reply is lost: the reader notices the broken connection
