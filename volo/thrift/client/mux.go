@@ -46,10 +46,12 @@ type muxConn struct {
 	abandoned map[int32]struct{}
 	err       error // why the connection is done; no call is sent once set
 	draining  bool  // no new calls: the server asked to drop it, or too many calls gave up
-	// told says the server said it is draining the connection (crrst, or
-	// a not-run refusal). A volo server then answers every request it
-	// reads, and ends the stream only once it has: a call still waiting
-	// when the stream ends cleanly was not read, so it did not run.
+	// told says the server refused a call as not run: only a volo server
+	// does, while it drains the connection, and it then answers every
+	// request it reads and ends the stream cleanly only once it has, so a
+	// call still waiting at a clean end was not read and did not run. A
+	// crrst alone does not tell: another server that sends it may end
+	// the stream with calls running.
 	told bool
 	done chan struct{}
 }
@@ -265,7 +267,7 @@ func (c *muxConn) read() {
 		_, late := c.abandoned[seq]
 		delete(c.abandoned, seq)
 		if reset {
-			c.draining, c.told = true, true
+			c.draining = true
 		}
 		c.mu.Unlock()
 		if m == nil && !late {
@@ -282,7 +284,8 @@ func (c *muxConn) read() {
 				// A not-run refusal says the server drains, on every
 				// framing.
 				c.mu.Lock()
-				c.draining, c.told = true, true
+				c.draining = true
+				c.told = c.told || errors.Is(err, errNotRun)
 				c.mu.Unlock()
 			}
 			m.reply <- err
@@ -320,9 +323,9 @@ func (c *muxConn) fail(cause error) {
 	cause = c.err
 	waiting := c.pending
 	c.pending = make(map[int32]*muxCall)
-	// A clean end of the stream, no byte of a reply pending, from a
-	// server that said it drains: what it has not answered, it did not
-	// read (see told).
+	// A clean end of the stream, no byte of a reply pending, from a volo
+	// server that refused a call as not run: what it has not answered, it
+	// did not read (see told).
 	notRun := c.told && cause == io.EOF
 	c.mu.Unlock()
 	c.nc.Close()
