@@ -102,7 +102,7 @@ func (s *clientStream) sendErr(err error) error {
 	if err == io.EOF {
 		return io.EOF
 	}
-	if s.ctx.Err() != nil {
+	if expired(s.ctx) {
 		return ctxError(s.ctx, "sending")
 	}
 	return &connError{msg: "volo: stream to " + s.addr, err: err}
@@ -185,7 +185,7 @@ func (s *clientStream) end() error {
 func (s *clientStream) recvErr(err error) error {
 	var ve *volo.Error
 	switch {
-	case s.ctx.Err() != nil:
+	case expired(s.ctx):
 		return ctxError(s.ctx, "receiving")
 	case errors.As(err, &ve):
 		return err

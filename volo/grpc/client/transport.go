@@ -251,7 +251,7 @@ func callError(ctx context.Context, addr string, err error) error {
 	notSent := errors.Is(err, itransport.ErrNotSent)
 	// The context's end first: a server whose own timer fired may reset
 	// the stream just before the caller's deadline passes here.
-	if ctx.Err() != nil {
+	if expired(ctx) {
 		if notSent {
 			return &connError{msg: "volo: call to " + addr + " ended before it was sent", err: ctxError(ctx, "waiting for a stream"), notSent: true}
 		}
@@ -264,8 +264,22 @@ func callError(ctx context.Context, addr string, err error) error {
 	return &connError{msg: "volo: call to " + addr, err: err, notSent: notSent}
 }
 
+// expired reports whether ctx ended, or its deadline passed by the clock
+// while its timer has not fired yet (a loaded machine runs the server's
+// reset before the caller's timer).
+func expired(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
+}
+
 // ctxError is the error of a call whose context ended.
 func ctxError(ctx context.Context, doing string) error {
+	if ctx.Err() == nil {
+		return fmt.Errorf("%w: %s: %w", volo.ErrTimeout, doing, context.DeadlineExceeded)
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("%w: %s: %w", volo.ErrTimeout, doing, context.Cause(ctx))
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -128,8 +129,18 @@ func (s impl) UnaryCall(ctx context.Context, in *testpb.SimpleRequest) (*testpb.
 // connected to it.
 func start(t *testing.T, opts ...server.Option) (*server.Server, testpb.TestServiceClient, impl) {
 	srv, cc, h := startConn(t, opts...)
-	return srv, testpb.NewTestServiceClient(cc), h
+	c := testpb.NewTestServiceClient(cc)
+	addrMu.Lock()
+	addrOf[c] = cc.Target()
+	addrMu.Unlock()
+	return srv, c, h
 }
+
+// addrOf records the server address of each test client.
+var (
+	addrMu sync.Mutex
+	addrOf = map[testpb.TestServiceClient]string{}
+)
 
 func startConn(t *testing.T, opts ...server.Option) (*server.Server, *ggrpc.ClientConn, impl) {
 	h := impl{started: make(chan struct{}, 1)}

@@ -417,6 +417,7 @@ func (c *ServerConn) onData(id uint32, data []byte, flowLen int, endStream bool)
 	s.recvLeft -= int64(flowLen)
 	if s.recvLeft < 0 {
 		c.control(func(b []byte) []byte { return appendRSTStream(b, id, http2.ErrCodeFlowControl) })
+		s.freeBuf()
 		c.mu.Lock()
 		s.finishLocked()
 		c.mu.Unlock()
@@ -492,6 +493,8 @@ func (c *ServerConn) onReset(id uint32, code http2.ErrCode) {
 		s.q.fail(ErrPeerReset)
 	}
 	if !s.dispatched {
+		// The reader's goroutine: the buffer is its to free.
+		s.freeBuf()
 		s.finishLocked()
 	}
 }
@@ -544,6 +547,15 @@ func (c *ServerConn) run(s *ServerStream) {
 	cancel(nil)
 }
 
+// freeBuf returns a stream's request buffer, from the reader, before the
+// stream is dispatched.
+func (s *ServerStream) freeBuf() {
+	if s.buf != nil {
+		s.buf.Free()
+		s.buf = nil
+	}
+}
+
 // finishLocked forgets the stream; c.mu held.
 func (s *ServerStream) finishLocked() {
 	if s.finished {
@@ -553,7 +565,10 @@ func (s *ServerStream) finishLocked() {
 	c := s.c
 	delete(c.streams, s.id)
 	c.active--
-	if s.buf != nil {
+	// Until a stream is dispatched its buffer is the reader's, and this
+	// may run on another goroutine (a failed write closing the
+	// connection): the reader frees it then (freeBuf), or the GC does.
+	if s.buf != nil && s.dispatched {
 		s.buf.Free()
 		s.buf = nil
 	}

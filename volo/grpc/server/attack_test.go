@@ -1,0 +1,180 @@
+package server_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/govolo/volo/volo/grpc/server"
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+	testpb "google.golang.org/grpc/interop/grpc_testing"
+)
+
+// rawConn is an HTTP/2 client written frame by frame, for peers that
+// misbehave.
+type rawConn struct {
+	nc  net.Conn
+	fr  *http2.Framer
+	enc *hpack.Encoder
+	buf bytes.Buffer
+}
+
+func dialRaw(t *testing.T, addr string) *rawConn {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	if _, err := io.WriteString(nc, http2.ClientPreface); err != nil {
+		t.Fatal(err)
+	}
+	r := &rawConn{nc: nc, fr: http2.NewFramer(nc, nc)}
+	r.enc = hpack.NewEncoder(&r.buf)
+	if err := r.fr.WriteSettings(); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (r *rawConn) block(path string) []byte {
+	r.buf.Reset()
+	for _, f := range []hpack.HeaderField{
+		{Name: ":method", Value: "POST"}, {Name: ":scheme", Value: "http"}, {Name: ":path", Value: path},
+		{Name: ":authority", Value: "x"}, {Name: "content-type", Value: "application/grpc"}, {Name: "te", Value: "trailers"},
+	} {
+		r.enc.WriteField(f)
+	}
+	return append([]byte(nil), r.buf.Bytes()...)
+}
+
+// cutOff reads until the server closes the connection and reports
+// whether it sent GOAWAY with code first. Writes keep going in the
+// background; their errors end them.
+func (r *rawConn) cutOff(t *testing.T, code http2.ErrCode) {
+	t.Helper()
+	r.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	sawGoAway := false
+	for {
+		f, err := r.fr.ReadFrame()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				t.Fatal("the server did not close the connection")
+			}
+			break
+		}
+		if ga, ok := f.(*http2.GoAwayFrame); ok && ga.ErrCode == code {
+			sawGoAway = true
+		}
+	}
+	if !sawGoAway {
+		t.Errorf("closed without GOAWAY %v", code)
+	}
+}
+
+// flood writes frames with write until it fails (the server closed the
+// connection) or n were written.
+func flood(r *rawConn, n int, write func(i int) error) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range n {
+			if write(i) != nil {
+				return
+			}
+		}
+	}()
+	return done
+}
+
+// stillServes checks that a well-behaved client on another connection is
+// unaffected.
+func stillServes(t *testing.T, c testpb.TestServiceClient) {
+	t.Helper()
+	if _, err := c.EmptyCall(ctxT(t), &testpb.Empty{}); err != nil {
+		t.Fatalf("another connection failed: %v", err)
+	}
+}
+
+func TestRapidResetIsCutOff(t *testing.T) {
+	srv, c, _ := start(t, server.WithLogger(discardLogger()))
+	_ = srv
+	stillServes(t, c)
+	addr := serverAddr(t, c)
+	r := dialRaw(t, addr)
+	blk := r.block("/grpc.testing.TestService/EmptyCall")
+	done := flood(r, 100000, func(i int) error {
+		id := uint32(2*i + 1)
+		if err := r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: blk, EndHeaders: true}); err != nil {
+			return err
+		}
+		return r.fr.WriteRSTStream(id, http2.ErrCodeCancel)
+	})
+	r.cutOff(t, http2.ErrCodeEnhanceYourCalm)
+	<-done
+	stillServes(t, c)
+}
+
+func TestPingFloodIsCutOff(t *testing.T) {
+	_, c, _ := start(t, server.WithLogger(discardLogger()))
+	r := dialRaw(t, serverAddr(t, c))
+	done := flood(r, 100000, func(int) error { return r.fr.WritePing(false, [8]byte{1}) })
+	r.cutOff(t, http2.ErrCodeEnhanceYourCalm)
+	<-done
+	stillServes(t, c)
+}
+
+func TestSettingsFloodIsCutOff(t *testing.T) {
+	_, c, _ := start(t, server.WithLogger(discardLogger()))
+	r := dialRaw(t, serverAddr(t, c))
+	done := flood(r, 100000, func(int) error { return r.fr.WriteSettings(http2.Setting{ID: http2.SettingEnablePush, Val: 0}) })
+	r.cutOff(t, http2.ErrCodeEnhanceYourCalm)
+	<-done
+	stillServes(t, c)
+}
+
+// A header block that never ends is cut off once its bytes pass twice the
+// header list limit, whatever its fragments decode to.
+func TestEndlessContinuationIsCutOff(t *testing.T) {
+	_, c, _ := start(t, server.WithLogger(discardLogger()), server.WithMaxHeaderListSize(8<<10))
+	r := dialRaw(t, serverAddr(t, c))
+	blk := r.block("/grpc.testing.TestService/EmptyCall")
+	if err := r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: blk}); err != nil {
+		t.Fatal(err)
+	}
+	// Empty fragments: nothing for the decoder to count, only frames.
+	done := flood(r, 1000000, func(int) error { return r.fr.WriteContinuation(1, false, nil) })
+	r.cutOff(t, http2.ErrCodeEnhanceYourCalm)
+	<-done
+	stillServes(t, c)
+}
+
+func TestFrameOverTheLimitIsCutOff(t *testing.T) {
+	_, c, _ := start(t, server.WithLogger(discardLogger()))
+	r := dialRaw(t, serverAddr(t, c))
+	// A DATA frame header announcing 1 MiB, over the 16 KiB frame limit
+	// advertised: refused from the header, before the payload.
+	hdr := []byte{0x10, 0, 0, byte(http2.FrameData), 0, 0, 0, 0, 1}
+	if _, err := r.nc.Write(hdr); err != nil {
+		t.Fatal(err)
+	}
+	r.cutOff(t, http2.ErrCodeFrameSize)
+	stillServes(t, c)
+}
+
+// serverAddr is the address the test client is connected to.
+func serverAddr(t *testing.T, c testpb.TestServiceClient) string {
+	t.Helper()
+	addrMu.Lock()
+	a, ok := addrOf[c]
+	addrMu.Unlock()
+	if !ok {
+		t.Fatal("no address recorded for the client")
+	}
+	return a
+}
