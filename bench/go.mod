@@ -12,6 +12,7 @@ require (
 	github.com/govolo/volo/ext/ratelimit v0.1.0
 	github.com/govolo/volo/ext/retry v0.1.0
 	github.com/govolo/volo/motore v0.1.0
+	github.com/govolo/volo/volo/grpc v0.1.0
 	github.com/grpc-ecosystem/go-grpc-middleware v1.4.0
 	github.com/sony/gobreaker/v2 v2.4.0
 	github.com/stretchr/testify v1.12.1
@@ -59,7 +60,7 @@ require (
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261110000943-09e21b237f2c // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
+	google.golang.org/protobuf v1.36.12
 )
 
 replace (
@@ -86,3 +87,5 @@ replace github.com/govolo/volo/adapters/http => ../adapters/http
 replace github.com/govolo/volo/adapters/gokit => ../adapters/gokit
 
 replace github.com/govolo/volo/ext/retry => ../ext/retry
+
+replace github.com/govolo/volo/volo/grpc => ../volo/grpc
