@@ -51,7 +51,7 @@ const (
 	DefaultInitialConnWindowSize = 4 << 20
 	DefaultMaxFrameSize          = 16 << 10
 	DefaultMaxHeaderListSize     = 64 << 10
-	DefaultWriteBufferSize       = 1 << 20
+	DefaultWriteBufferSize       = 64 << 10
 	DefaultWriteTimeout          = 30 * time.Second
 	DefaultMinPingInterval       = 5 * time.Minute
 	DefaultFloodLimit            = 1000

@@ -261,6 +261,14 @@ func (s *ServerStream) SendMsg(h *Response, msg []byte) error {
 		c.dataSent.Store(true)
 	}
 	c.kickLocked()
+	if len(c.wbuf) > c.cfg.WriteBufferSize {
+		// A sender faster than the socket waits for the buffer to go out
+		// rather than grow it.
+		if err := s.waitLocked(); err != nil {
+			c.wmu.Unlock()
+			return err
+		}
+	}
 	c.wmu.Unlock()
 	return nil
 }
@@ -403,6 +411,19 @@ func (cs *ClientStream) Send(ctx context.Context, msg []byte, end bool) error {
 		}
 		rest = c.writeDataLocked(s.id, &s.sendWin, rest, end)
 		c.kickLocked()
+	}
+	if len(c.wbuf) > c.cfg.WriteBufferSize {
+		// A sender faster than the socket waits for the buffer to go out
+		// rather than grow it.
+		ch := c.waitSpaceLocked()
+		c.wmu.Unlock()
+		select {
+		case <-ch:
+		case <-s.done:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		return nil
 	}
 	c.wmu.Unlock()
 	return nil
