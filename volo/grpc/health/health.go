@@ -54,7 +54,7 @@ func init() {
 			}}},
 			{Name: s("HealthCheckResponse"), Field: []*descriptorpb.FieldDescriptorProto{{
 				Name: s("status"), JsonName: s("status"), Number: proto.Int32(1),
-				Label:    descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), Type: descriptorpb.FieldDescriptorProto_TYPE_ENUM.Enum(),
+				Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), Type: descriptorpb.FieldDescriptorProto_TYPE_ENUM.Enum(),
 				TypeName: s(".grpc.health.v1.HealthCheckResponse.ServingStatus"),
 			}}, EnumType: []*descriptorpb.EnumDescriptorProto{{
 				Name: s("ServingStatus"), Value: []*descriptorpb.EnumValueDescriptorProto{
