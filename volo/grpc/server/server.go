@@ -255,9 +255,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 }
 
-// serveConn does the handshake and runs one connection until it closes.
+// serveConn does the handshake and starts the connection, which leaves
+// the server's WaitGroup when its last goroutine ends: an idle connection
+// holds no goroutine of the server's own.
 func (s *Server) serveConn(nc net.Conn) {
-	defer s.wg.Done()
 	sc, err := s.handshake(nc)
 	s.mu.Lock()
 	s.pending--
@@ -267,19 +268,24 @@ func (s *Server) serveConn(nc net.Conn) {
 	if err != nil {
 		s.mu.Unlock()
 		nc.Close()
+		s.wg.Done()
 		if !errors.Is(err, volo.ErrServerClosed) && !errors.Is(err, io.EOF) {
 			s.cfg.logger.Debug("volo: grpc handshake failed", "remote", nc.RemoteAddr().String(), "err", err)
 		}
 		return
 	}
-	c := transport.NewServerConn(s.baseCtx, sc, s.cfg.t, s.handleStream, s.isStreaming)
+	var c *transport.ServerConn
+	ready := make(chan struct{})
+	c = transport.NewServerConn(s.baseCtx, sc, s.cfg.t, s.handleStream, s.isStreaming, func() {
+		<-ready // c is assigned and in s.conns
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		s.wg.Done()
+	})
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
-	<-c.Done()
-	c.Wait()
-	s.mu.Lock()
-	delete(s.conns, c)
-	s.mu.Unlock()
+	close(ready)
 }
 
 // handshake does TLS (with ALPN h2) if configured and reads the client

@@ -126,3 +126,7 @@ var (
 	// ErrKeepalive: the peer did not answer a keepalive ping in time.
 	ErrKeepalive = errors.New("keepalive timeout")
 )
+
+// readBufferSize is each connection's read buffer: small, since an idle
+// connection keeps it (DATA frames of its size or more bypass it).
+const readBufferSize = 4 << 10

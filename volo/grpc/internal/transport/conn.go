@@ -75,6 +75,8 @@ type conn struct {
 	errMu    sync.Mutex
 	err      error
 	wg       sync.WaitGroup // reader, flusher
+	live     atomic.Int32   // reader, flusher and handlers running
+	onExit   func()         // called once the last of them ends
 	timer    *time.Timer
 }
 
@@ -94,7 +96,7 @@ var wbufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return 
 
 func (c *conn) init(nc net.Conn, cfg Config, r role) {
 	c.nc, c.cfg, c.role = nc, cfg, r
-	c.fr = http2.NewFramer(nil, bufio.NewReaderSize(nc, 16<<10))
+	c.fr = http2.NewFramer(nil, bufio.NewReaderSize(nc, readBufferSize))
 	c.fr.SetMaxReadFrameSize(cfg.MaxFrameSize)
 	c.fr.SetReuseFrames()
 	c.hdec = hpack.NewDecoder(4096, c.emit)
@@ -142,6 +144,7 @@ func (c *conn) start(preface []byte, server bool) {
 		c.pingMu.Unlock()
 	}
 	c.wg.Add(2)
+	c.live.Add(2)
 	go c.flushLoop()
 	go c.readLoop()
 }
@@ -237,7 +240,15 @@ func (c *conn) control(f func(b []byte) []byte) {
 	c.wmu.Unlock()
 }
 
+// exit marks one of the connection's goroutines ended.
+func (c *conn) exit() {
+	if c.live.Add(-1) == 0 && c.onExit != nil {
+		c.onExit()
+	}
+}
+
 func (c *conn) flushLoop() {
+	defer c.exit()
 	defer c.wg.Done()
 	for {
 		select {
@@ -374,6 +385,7 @@ func protoErr(format string, args ...any) error {
 type lastPeerStreamer interface{ lastPeerStream() uint32 }
 
 func (c *conn) readLoop() {
+	defer c.exit()
 	defer c.wg.Done()
 	err := c.readFrames()
 	var ce *connError

@@ -66,7 +66,7 @@ func FuzzServerConn(f *testing.F) {
 			}
 			s.Message()
 			s.Respond(&Response{Msg: []byte{0, 0, 0, 0, 0}})
-		}, func(path string) bool { return path == "/s/stream" })
+		}, func(path string) bool { return path == "/s/stream" }, nil)
 		cli.SetWriteDeadline(time.Now().Add(time.Second))
 		cli.Write(in)
 		cli.Close()

@@ -84,9 +84,12 @@ var ErrPeerReset = fmt.Errorf("%w", ErrReset)
 // NewServerConn starts serving nc, whose client preface the caller has
 // read already. handle is called for each unary request once its body has
 // arrived, and for each streaming one (streaming reports which paths are)
-// as soon as its headers have.
-func NewServerConn(ctx context.Context, nc net.Conn, cfg Config, handle func(*ServerStream), streaming func(path string) bool) *ServerConn {
+// as soon as its headers have. onExit, if not nil, is called once the
+// connection is closed and all its goroutines, handlers included, have
+// ended (on the last of them), so that no goroutine waits for it.
+func NewServerConn(ctx context.Context, nc net.Conn, cfg Config, handle func(*ServerStream), streaming func(path string) bool, onExit func()) *ServerConn {
 	c := &ServerConn{handle: handle, streaming: streaming, baseCtx: ctx, streams: make(map[uint32]*ServerStream), idleSince: time.Now()}
+	c.onExit = onExit
 	c.remote = nc.RemoteAddr().String()
 	c.init(nc, cfg, c)
 	c.start(nil, true)
@@ -512,12 +515,16 @@ func (c *ServerConn) dispatch(s *ServerStream) {
 	}
 	s.dispatched = true
 	c.handlers.Add(1)
+	c.live.Add(1)
 	c.mu.Unlock()
 	go c.run(s)
 }
 
 func (c *ServerConn) run(s *ServerStream) {
-	defer c.handlers.Done()
+	defer func() {
+		c.handlers.Done()
+		c.exit()
+	}()
 	ctx, cancel := context.WithCancelCause(c.baseCtx)
 	c.mu.Lock()
 	s.ctx, s.cancel = ctx, cancel
