@@ -6,6 +6,7 @@ import (
 	"io"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/govolo/volo/motore"
 	"github.com/govolo/volo/volo"
@@ -328,4 +329,56 @@ func TestStreamMessageTooLarge(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 	_ = errors.New
+}
+
+// Shutdown with a stream open: past its deadline the stream ends with
+// unavailable (after the headers it sent) and Shutdown returns the
+// deadline's error; a stream that ends in time lets it return nil.
+func TestShutdownWithOpenStream(t *testing.T) {
+	srv, cc, _ := startConnWith(t, streamServiceDesc, fullImpl{impl: impl{started: make(chan struct{}, 1)}}, server.WithLogger(discardLogger()))
+	c := testpb.NewTestServiceClient(cc)
+	st, err := c.FullDuplexCall(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Send(&testpb.StreamingOutputCallRequest{ResponseParameters: []*testpb.ResponseParameters{{Size: 5}}})
+	if _, err := st.Recv(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if _, err := st.Recv(); status.Code(err) != codes.Unavailable {
+		t.Errorf("open stream: %v", err)
+	}
+}
+
+func TestShutdownWaitsForStream(t *testing.T) {
+	srv, cc, _ := startConnWith(t, streamServiceDesc, fullImpl{impl: impl{started: make(chan struct{}, 1)}})
+	c := testpb.NewTestServiceClient(cc)
+	st, err := c.FullDuplexCall(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Send(&testpb.StreamingOutputCallRequest{ResponseParameters: []*testpb.ResponseParameters{{Size: 5}}})
+	if _, err := st.Recv(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(ctxT(t)) }()
+	// The stream still works while the server drains, then ends.
+	time.Sleep(50 * time.Millisecond)
+	st.Send(&testpb.StreamingOutputCallRequest{ResponseParameters: []*testpb.ResponseParameters{{Size: 7}}})
+	if m, err := st.Recv(); err != nil || len(m.GetPayload().GetBody()) != 7 {
+		t.Fatalf("while draining: %v", err)
+	}
+	st.CloseSend()
+	if _, err := st.Recv(); err != io.EOF {
+		t.Fatalf("end: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
 }

@@ -170,7 +170,7 @@ func (c *ServerConn) Abort(st grpc.Status, cause error) {
 	c.closingErr = cause
 	c.mu.Unlock()
 	for _, s := range running {
-		s.writeTrailersOnly(st, nil, nil, nil)
+		s.abortWrite(st)
 	}
 	c.goAwayAndClose(c.lastID.Load(), http2.ErrCodeNo, "", fmt.Errorf("%w: %w", ErrClosed, cause))
 }
@@ -727,6 +727,25 @@ func (s *ServerStream) waitLocked() error {
 		err = c.werr
 	}
 	return err
+}
+
+// abortWrite ends a stream at once with st: trailers after the headers a
+// streaming call sent already, else trailers only.
+func (s *ServerStream) abortWrite(st grpc.Status) {
+	c := s.c
+	c.wmu.Lock()
+	sent := s.hdrSent
+	if sent && c.werr == nil {
+		var arr [4]hpack.HeaderField
+		if block, err := c.encodeHeadersLocked(appendStatus(arr[:0], st)); err == nil {
+			c.wbuf = appendHeaders(c.ensureBuf(), s.id, block, true, c.peerMaxFrame)
+			c.kickLocked()
+		}
+	}
+	c.wmu.Unlock()
+	if !sent {
+		s.writeTrailersOnly(st, nil, nil, nil)
+	}
 }
 
 // writeTrailersOnly writes one HEADERS frame that ends the stream, without
