@@ -1,0 +1,3 @@
+// Package e2e holds tests of volo's gRPC client against volo's gRPC
+// server, and of both with TLS.
+package e2e
