@@ -212,4 +212,3 @@ func TestTLS(t *testing.T) {
 		t.Errorf("untrusted server: %v", err)
 	}
 }
-
