@@ -62,7 +62,14 @@ func shutdownUnderLoad(t *testing.T, size, run int) (answered, refusals, dials i
 	reply := strings.Repeat("r", size)
 	var started, finished atomic.Int64
 	ln := volotest.ListenTCP(t)
-	srv, err := server.New(quiet)
+	opts := []server.Option{quiet}
+	if raceEnabled {
+		// The race detector slows the client's reading of 4 MiB replies
+		// by seconds on a loaded machine; the default linger is sized for
+		// clients at full speed.
+		opts = append(opts, server.WithLinger(10*time.Second))
+	}
+	srv, err := server.New(opts...)
 	require.NoError(t, err)
 	require.NoError(t, srv.RegisterService(echo.EchoServiceDesc, thrifttest.EchoFunc(func(context.Context, string) (string, error) {
 		started.Add(1)
