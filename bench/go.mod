@@ -56,7 +56,7 @@ require (
 	github.com/govolo/volo/metainfo v0.1.0
 	github.com/govolo/volo/pilota v0.1.0
 	github.com/govolo/volo/volo v0.1.0
-	golang.org/x/net v0.60.0 // indirect
+	golang.org/x/net v0.60.0
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261110000943-09e21b237f2c // indirect
