@@ -29,7 +29,7 @@ var (
 // closes the connection. It matches [ErrUnsupported].
 type UnsupportedError struct {
 	// Protocol is a short description: "apache theader", "thrift compact",
-	// "http/2", or "unknown" with the first bytes.
+	// "http/2", "tls (...)", or "unknown" with the first bytes.
 	Protocol string
 }
 

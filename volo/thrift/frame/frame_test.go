@@ -123,6 +123,7 @@ func TestSniff(t *testing.T) {
 		{"\xff\xaf\x00\x10\x00\x00", 0, "kitex mesh header"},
 		{"PRI * HTTP/2.0", 0, "http/2"},
 		{"GET / HTTP/1.1", 0, "http/1"},
+		{"\x16\x03\x01\x05\xc6\x01", 0, "tls (a TLS client of a plain server: see server.WithTLS)"},
 		{"\x00\x00\x00\x04echo", 0, "unknown (first bytes 00 00 00 04 65 63)"},
 	}
 	for _, tt := range tests {

@@ -58,7 +58,8 @@ const (
 // protocols it recognises (the compact protocol, Apache THeader, HTTP) give
 // an *[UnsupportedError]; so do old non-strict binary messages, which
 // cannot be told apart from noise this early. Fewer than SniffLen bytes give
-// [ErrTruncated].
+// [ErrTruncated]. A TLS client is told apart too, so that a plain server can
+// say what went wrong.
 func Sniff(b []byte) (Framing, error) {
 	if len(b) < SniffLen {
 		return 0, fmt.Errorf("%w: %d bytes to sniff, need %d", ErrTruncated, len(b), SniffLen)
@@ -84,9 +85,15 @@ func Sniff(b []byte) (Framing, error) {
 		return 0, &UnsupportedError{Protocol: "http/2"}
 	case isHTTPMethod(b):
 		return 0, &UnsupportedError{Protocol: "http/1"}
+	case b[0] == tlsHandshake && b[1] == 3 && b[2] <= 4:
+		// A TLS record header: content type handshake, version 3.x.
+		return 0, &UnsupportedError{Protocol: "tls (a TLS client of a plain server: see server.WithTLS)"}
 	}
 	return 0, &UnsupportedError{Protocol: fmt.Sprintf("unknown (first bytes % x)", b[:SniffLen])}
 }
+
+// tlsHandshake is the content type of a TLS record that opens a handshake.
+const tlsHandshake = 0x16
 
 func isHTTPMethod(b []byte) bool {
 	for _, m := range []string{"GET ", "POST ", "PUT ", "HEAD ", "DELETE", "OPTION", "PATCH "} {
