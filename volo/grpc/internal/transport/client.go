@@ -254,7 +254,9 @@ func (c *ClientConn) release(s *clientStream) {
 	c.wakeSlotsLocked()
 	closeNow := c.goAway && c.active == 0
 	c.mu.Unlock()
-	if closeNow {
+	if closeNow && !c.isDone() {
+		// Not while the connection is closing: closed runs inside fail,
+		// which must not be entered again.
 		c.goAwayAndClose(0, http2.ErrCodeNo, "", fmt.Errorf("%w: drained", ErrClosed))
 	}
 }
@@ -408,8 +410,19 @@ func (c *ClientConn) finish(s *clientStream, err error) {
 		}
 	}
 	close(s.done)
-	if closeNow {
+	if closeNow && !c.isDone() {
+		// Not while the connection is closing: closed runs inside fail,
+		// which must not be entered again.
 		c.goAwayAndClose(0, http2.ErrCodeNo, "", fmt.Errorf("%w: drained", ErrClosed))
+	}
+}
+
+func (c *ClientConn) isDone() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
 	}
 }
 
