@@ -341,3 +341,32 @@ func TestConcurrentCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// With the server's MAX_CONCURRENT_STREAMS at 1 and one connection, a
+// second call waits for the first's stream instead of failing.
+func TestWaitsForAStreamSlot(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs := ggrpc.NewServer(ggrpc.MaxConcurrentStreams(1))
+	testpb.RegisterTestServiceServer(gs, &peer{name: "one"})
+	done := make(chan struct{})
+	go func() { defer close(done); gs.Serve(ln) }()
+	defer func() { gs.Stop(); <-done }()
+	c := newClient(t, client.WithAddress(ln.Addr().String()), client.WithConnsPerAddr(1))
+	if err := c.Call(ctxT(t), emptyCall, &testpb.Empty{}, new(testpb.Empty)); err != nil {
+		t.Fatal(err) // the connection and its SETTINGS are in
+	}
+	blocked, cancel := context.WithTimeout(vgrpc.AppendOutgoing(context.Background(), "x-mode", "block"), 300*time.Millisecond)
+	defer cancel()
+	first := make(chan error, 1)
+	go func() { first <- c.Call(blocked, unaryCall, &testpb.SimpleRequest{}, new(testpb.SimpleResponse)) }()
+	time.Sleep(50 * time.Millisecond)
+	if err := c.Call(ctxT(t), emptyCall, &testpb.Empty{}, new(testpb.Empty)); err != nil {
+		t.Errorf("second call: %v", err)
+	}
+	if err := <-first; volo.CodeOf(err) != volo.CodeDeadlineExceeded {
+		t.Errorf("first call: %v", err)
+	}
+}

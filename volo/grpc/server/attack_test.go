@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 	testpb "google.golang.org/grpc/interop/grpc_testing"
+	"google.golang.org/protobuf/proto"
 )
 
 // rawConn is an HTTP/2 client written frame by frame, for peers that
@@ -177,4 +178,74 @@ func serverAddr(t *testing.T, c testpb.TestServiceClient) string {
 		t.Fatal("no address recorded for the client")
 	}
 	return a
+}
+
+// A client that never opens its flow-control window holds a response
+// only for the write timeout: then the stream is reset and its handler's
+// resources go, and other connections are unaffected.
+func TestStuckFlowControlIsReset(t *testing.T) {
+	_, c, _ := start(t, server.WithLogger(discardLogger()), server.WithWriteTimeout(200*time.Millisecond))
+	r := dialRaw(t, serverAddr(t, c))
+	body, err := proto.Marshal(&testpb.SimpleRequest{ResponseSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := append([]byte{0, byte(len(body) >> 24), byte(len(body) >> 16), byte(len(body) >> 8), byte(len(body))}, body...)
+	if err := r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: r.block("/grpc.testing.TestService/UnaryCall"), EndHeaders: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.fr.WriteData(1, true, msg); err != nil {
+		t.Fatal(err)
+	}
+	r.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	data := 0
+	for {
+		f, err := r.fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("no reset: %v (after %d bytes of DATA)", err, data)
+		}
+		switch f := f.(type) {
+		case *http2.DataFrame:
+			data += len(f.Data())
+		case *http2.RSTStreamFrame:
+			if f.StreamID != 1 {
+				t.Fatalf("reset of stream %d", f.StreamID)
+			}
+			if data > 65535 {
+				t.Errorf("%d bytes sent past the 64 KiB window", data)
+			}
+			stillServes(t, c)
+			return
+		}
+	}
+}
+
+// A client pinging more often than the enforcement policy allows gets
+// GOAWAY ENHANCE_YOUR_CALM "too_many_pings" after its strikes, as grpc-go's
+// server answers.
+func TestTooManyPings(t *testing.T) {
+	_, c, _ := start(t, server.WithLogger(discardLogger()), server.WithKeepaliveEnforcement(time.Minute, true))
+	r := dialRaw(t, serverAddr(t, c))
+	go func() {
+		for i := range 10 {
+			if r.fr.WritePing(false, [8]byte{byte(i)}) != nil {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	r.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		f, err := r.fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("closed without GOAWAY too_many_pings: %v", err)
+		}
+		if ga, ok := f.(*http2.GoAwayFrame); ok {
+			if ga.ErrCode != http2.ErrCodeEnhanceYourCalm || string(ga.DebugData()) != "too_many_pings" {
+				t.Fatalf("GOAWAY %v %q", ga.ErrCode, ga.DebugData())
+			}
+			break
+		}
+	}
+	stillServes(t, c)
 }
