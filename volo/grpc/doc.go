@@ -3,7 +3,8 @@
 // the [Call] that middleware sees, [Metadata], [Status] with details, and
 // grpc-timeout. The server is in volo/grpc/server, the client in
 // volo/grpc/client; both speak gRPC over volo's own HTTP/2 transport and
-// interoperate with grpc-go.
+// interoperate with grpc-go. volo/grpc/health and volo/grpc/reflection
+// are the standard health and server reflection services.
 //
 // # Unary calls
 //
