@@ -72,7 +72,7 @@ func TestCancelledWhileConnectingIsNotATimeout(t *testing.T) {
 	for _, mux := range []int{0, 1} {
 		d := &stallingDialer{started: make(chan struct{}, 2)}
 		c := echoClient(t, client.WithAddress("10.0.0.1:1"), client.WithMultiplexing(mux),
-			client.WithDialer(d.dial), client.WithConnectTimeout(0))
+			client.WithDialer(d.dial), client.WithoutConnectTimeout())
 		ctx, cancel := context.WithCancel(context.Background())
 		call := func() <-chan error {
 			errs := make(chan error, 1)
@@ -141,7 +141,7 @@ func TestCancelEndsACallStuckWriting(t *testing.T) {
 	for _, mux := range []int{0, 1} {
 		var read atomic.Int64
 		c := echoClient(t, client.WithAddress(deafPeer(t, &read)), client.WithMultiplexing(mux),
-			client.WithReadWriteTimeout(0))
+			client.WithoutReadWriteTimeout())
 		ctx, cancel := context.WithCancel(context.Background())
 		writing := make(chan error, 1)
 		go func() {

@@ -21,8 +21,10 @@ const (
 	DefaultMaxIdleTimeout   = 30 * time.Second
 )
 
-// An Option configures a [Client]. Durations and sizes below zero are
-// treated as zero; what zero means is said for each.
+// An Option configures a [Client]. A duration or size of zero or less, or
+// a nil value, means the option's default; a bound that can be turned off
+// has a Without... option that does it (as every volo and ext option has,
+// see CONTRIBUTING.md's zero rule).
 type Option interface {
 	apply(*config)
 }
@@ -101,31 +103,62 @@ func WithFraming(f frame.Framing) Option {
 	})
 }
 
-// WithConnectTimeout bounds making a new connection. Default:
-// [DefaultConnectTimeout]; zero means only the call's deadline bounds it.
+// WithConnectTimeout bounds making a new connection. Zero or less: the
+// default, [DefaultConnectTimeout]. [WithoutConnectTimeout] leaves only
+// the call's deadline to bound it.
 func WithConnectTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.connectTimeout = max(d, 0) })
+	return optionFunc(func(c *config) { c.connectTimeout = orDefault(d, DefaultConnectTimeout) })
+}
+
+// WithoutConnectTimeout leaves only the call's deadline (its context's,
+// or [WithRPCTimeout]'s) to bound making a new connection. Default: off,
+// dials are bounded by [DefaultConnectTimeout].
+func WithoutConnectTimeout() Option {
+	return optionFunc(func(c *config) { c.connectTimeout = 0 })
 }
 
 // WithRPCTimeout bounds each call, as if its context had that deadline
 // (an earlier deadline of the context wins); the deadline is sent to the
-// server. Default: zero, no timeout beyond the context's.
+// server. Zero or less: the default, no timeout beyond the context's.
 func WithRPCTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.rpcTimeout = max(d, 0) })
 }
 
 // WithReadWriteTimeout bounds writing a request and reading its reply
 // when the call has no earlier deadline, so a silent server cannot hold a
-// caller for ever. It is not sent to the server. Default:
-// [DefaultReadWriteTimeout]; zero disables it.
+// caller for ever. It is not sent to the server. Zero or less: the
+// default, [DefaultReadWriteTimeout]. [WithoutReadWriteTimeout] turns it
+// off.
 func WithReadWriteTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.rwTimeout = max(d, 0) })
+	return optionFunc(func(c *config) { c.rwTimeout = orDefault(d, DefaultReadWriteTimeout) })
 }
 
-// WithMaxIdle caps the idle connections kept per address. Default:
-// [DefaultMaxIdle]; zero keeps none, so every call dials.
+// WithoutReadWriteTimeout lets a call without a deadline wait for its
+// reply for as long as the server takes, for ever if it never answers.
+// Default: off, such calls are bounded by [DefaultReadWriteTimeout].
+func WithoutReadWriteTimeout() Option {
+	return optionFunc(func(c *config) { c.rwTimeout = 0 })
+}
+
+// WithMaxIdle caps the idle connections kept per address. Zero or less:
+// the default, [DefaultMaxIdle]. [WithoutIdleConns] keeps none.
 func WithMaxIdle(n int) Option {
-	return optionFunc(func(c *config) { c.maxIdle = max(n, 0) })
+	return optionFunc(func(c *config) { c.maxIdle = orDefault(n, DefaultMaxIdle) })
+}
+
+// WithoutIdleConns keeps no idle connection: each call dials its own
+// connection and closes it after the reply. Default: off, up to
+// [DefaultMaxIdle] are kept per address.
+func WithoutIdleConns() Option {
+	return optionFunc(func(c *config) { c.maxIdle = 0 })
+}
+
+// orDefault is the zero rule: a value of zero or less is the default.
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // WithMultiplexing sends many calls at once over each of conns
@@ -137,27 +170,32 @@ func WithMaxIdle(n int) Option {
 // the concurrency). A call that gives up drops its reply when it comes; a
 // connection that fails fails the calls waiting on it, and one the server
 // asks to drop (crrst) takes no new calls and closes once its last reply is
-// in. [WithMaxIdle] and [WithMaxIdleTimeout] do not apply. Default: 0, no
-// multiplexing; below 0 is taken as 0.
+// in. [WithMaxIdle] and [WithMaxIdleTimeout] do not apply. Zero or less:
+// the default, no multiplexing.
 func WithMultiplexing(conns int) Option {
 	return optionFunc(func(c *config) { c.muxConns = max(conns, 0) })
 }
 
 // WithMaxIdleTimeout drops a pooled connection idle for longer than d
-// instead of reusing it. Default: [DefaultMaxIdleTimeout]; zero means no
-// limit.
+// instead of reusing it. Zero or less: the default,
+// [DefaultMaxIdleTimeout]. [WithoutMaxIdleTimeout] removes the limit.
 func WithMaxIdleTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.idleTimeout = max(d, 0) })
+	return optionFunc(func(c *config) { c.idleTimeout = orDefault(d, DefaultMaxIdleTimeout) })
+}
+
+// WithoutMaxIdleTimeout reuses a pooled connection however long it was
+// idle (it is still probed first, so one the server closed is dropped).
+// Default: off, connections idle past [DefaultMaxIdleTimeout] are dropped.
+func WithoutMaxIdleTimeout() Option {
+	return optionFunc(func(c *config) { c.idleTimeout = 0 })
 }
 
 // WithMaxFrameSize bounds a reply frame; a larger one fails the call with
-// volo.ErrProtocol before it is read. Default: 16 MiB.
+// volo.ErrProtocol before it is read. Zero or less: the default,
+// [frame.DefaultMaxFrameSize] (16 MiB); values above frame's maximum are
+// lowered to it as frame.WithMaxFrameSize does.
 func WithMaxFrameSize(n int) Option {
-	return optionFunc(func(c *config) {
-		if n > 0 {
-			c.maxFrame = n
-		}
-	})
+	return optionFunc(func(c *config) { c.maxFrame = orDefault(n, frame.DefaultMaxFrameSize) })
 }
 
 // WithMiddleware adds layers over the transport, the first outermost.
@@ -221,19 +259,16 @@ func WithInstanceMiddleware(mws ...thrift.Middleware) Option {
 
 // WithCodec sets the metainfo codec that writes the context's persistent
 // and transient values into TTHeader requests and reads backward values
-// from replies. Default: metainfo.NewCodec().
+// from replies. Nil: the default, metainfo.NewCodec().
 func WithCodec(codec *metainfo.Codec) Option {
 	return optionFunc(func(c *config) { c.codec = codec })
 }
 
 // WithDialer sets how connections are made, for an in-memory listener in
-// tests (volotest) or a custom transport. Default: a net.Dialer over TCP.
+// tests (volotest) or a custom transport. Nil: the default, a net.Dialer
+// over TCP.
 func WithDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) Option {
-	return optionFunc(func(c *config) {
-		if dial != nil {
-			c.dial = dial
-		}
-	})
+	return optionFunc(func(c *config) { c.dial = dial })
 }
 
 // WithTLS makes every connection a TLS client connection configured by
@@ -257,22 +292,18 @@ func WithTLS(cfg *tls.Config) Option {
 // [WithRPCTimeout]'s), and then fails with volo.ErrTimeout, marked as not
 // sent so that a balancer may try another instance. A call without a
 // deadline waits until its context ends. Multiplexed connections
-// ([WithMultiplexing]) have their own count and ignore it. Default: 0, no
-// cap; below 0 is taken as 0.
+// ([WithMultiplexing]) have their own count and ignore it. Zero or less:
+// the default, no cap.
 func WithMaxConnsPerAddr(n int) Option {
 	return optionFunc(func(c *config) { c.maxConns = max(n, 0) })
 }
 
 // WithLogger sets where the client reports what happens to its
 // connections below the calls' own errors, at debug level: a dial that
-// failed, a pooled connection the peer had closed. Default: a logger that
-// discards everything.
+// failed, a pooled connection the peer had closed. Nil: the default, a
+// logger that discards everything.
 func WithLogger(l *slog.Logger) Option {
-	return optionFunc(func(c *config) {
-		if l != nil {
-			c.logger = l
-		}
-	})
+	return optionFunc(func(c *config) { c.logger = l })
 }
 
 // WithFromService sets the caller's service name, sent in TTHeader's

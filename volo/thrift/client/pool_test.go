@@ -62,7 +62,7 @@ func TestPoolIdleTimeoutAndMaxIdle(t *testing.T) {
 	assert.Equal(t, int64(3), d.n.Load(), "connections idle past the timeout are not reused")
 
 	var d0 countingDialer
-	e0 := newClient(t, client.WithAddress(ln.Addr().String()), client.WithDialer(d0.dial), client.WithMaxIdle(0))
+	e0 := newClient(t, client.WithAddress(ln.Addr().String()), client.WithDialer(d0.dial), client.WithoutIdleConns())
 	for range 3 {
 		_, err := e0.Echo(context.Background(), "x")
 		require.NoError(t, err)

@@ -12,8 +12,10 @@ import (
 	"github.com/govolo/volo/volo/thrift/frame"
 )
 
-// An Option configures a [Server]. Timeouts and limits of zero or less
-// disable what they bound, except where the option says otherwise.
+// An Option configures a [Server]. A timeout or limit of zero or less, or
+// a nil value, means the option's default; a bound that can be turned off
+// has a Without... option that does it (as every volo and ext option has,
+// see CONTRIBUTING.md's zero rule).
 type Option interface {
 	apply(*config)
 }
@@ -96,22 +98,52 @@ func WithMiddleware(mws ...thrift.Middleware) Option {
 
 // WithReadTimeout bounds the time to read the rest of a request once its
 // first byte has arrived, so a peer that sends half a frame and stalls is
-// cut off. Default: [DefaultReadTimeout]; zero or less disables it.
+// cut off. Zero or less: the default, [DefaultReadTimeout].
+// [WithoutReadTimeout] turns it off.
 func WithReadTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.readTimeout = max(d, 0) })
+	return optionFunc(func(c *config) { c.readTimeout = orDefault(d, DefaultReadTimeout) })
 }
 
-// WithWriteTimeout bounds writing one reply. Default:
-// [DefaultWriteTimeout]; zero or less disables it.
+// WithoutReadTimeout lets a peer take as long as it likes to send the rest
+// of a request it has started, which leaves a stalled peer holding its
+// connection until the idle timeout or Shutdown. Default: off, requests
+// are bounded by [DefaultReadTimeout].
+func WithoutReadTimeout() Option {
+	return optionFunc(func(c *config) { c.readTimeout = 0 })
+}
+
+// WithWriteTimeout bounds writing one reply. Zero or less: the default,
+// [DefaultWriteTimeout]. [WithoutWriteTimeout] turns it off.
 func WithWriteTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.writeTimeout = max(d, 0) })
+	return optionFunc(func(c *config) { c.writeTimeout = orDefault(d, DefaultWriteTimeout) })
+}
+
+// WithoutWriteTimeout lets writing a reply take as long as the peer takes
+// to read it. Default: off, replies are bounded by [DefaultWriteTimeout].
+func WithoutWriteTimeout() Option {
+	return optionFunc(func(c *config) { c.writeTimeout = 0 })
 }
 
 // WithIdleTimeout closes a connection that sends no request for d while
-// none of its calls is running. Default: [DefaultIdleTimeout]; zero or less
-// disables it.
+// none of its calls is running. Zero or less: the default,
+// [DefaultIdleTimeout]. [WithoutIdleTimeout] turns it off.
 func WithIdleTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.idleTimeout = max(d, 0) })
+	return optionFunc(func(c *config) { c.idleTimeout = orDefault(d, DefaultIdleTimeout) })
+}
+
+// WithoutIdleTimeout keeps idle connections open until the peer closes
+// them, the connection cap evicts them or Shutdown. Default: off, idle
+// connections close after [DefaultIdleTimeout].
+func WithoutIdleTimeout() Option {
+	return optionFunc(func(c *config) { c.idleTimeout = 0 })
+}
+
+// orDefault is the zero rule: a value of zero or less is the default.
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // WithMaxConns caps the open connections. At the cap, a new connection
@@ -121,9 +153,23 @@ func WithIdleTimeout(d time.Duration) Option {
 // (5 ms, or until a connection ends) before it accepts again, so that a
 // flood of connections costs little; refusals are logged once a second.
 // Default: [DefaultMaxConns], lowered to 7/8 of the limit on open files
-// (which Serve raises to its hard maximum and logs); zero or less: no cap.
+// (which Serve raises to its hard maximum and logs). Zero or less: the
+// default. [WithoutConnCap] removes the cap.
 func WithMaxConns(n int) Option {
-	return optionFunc(func(c *config) { c.maxConns, c.maxConnsSet = max(n, 0), true })
+	return optionFunc(func(c *config) {
+		if n <= 0 {
+			c.maxConns, c.maxConnsSet = 0, false
+			return
+		}
+		c.maxConns, c.maxConnsSet = n, true
+	})
+}
+
+// WithoutConnCap lets the server accept connections until the system
+// refuses them (the limit on open files), with no eviction of idle ones.
+// Default: off, connections are capped as [WithMaxConns] says.
+func WithoutConnCap() Option {
+	return optionFunc(func(c *config) { c.maxConns, c.maxConnsSet = 0, true })
 }
 
 // WithMaxBytesInFlight sets the server-wide budget of bytes held for
@@ -135,9 +181,18 @@ func WithMaxConns(n int) Option {
 // back by TCP without holding up the others; a connection that holds
 // nothing may always read its next request, so every peer makes progress
 // (the budget can be passed by one request per such connection). Default:
-// [DefaultMaxBytesInFlight] (64 MiB); zero or less: no budget.
+// [DefaultMaxBytesInFlight] (64 MiB); zero or less: the default.
+// [WithoutByteBudget] removes the budget.
 func WithMaxBytesInFlight(n int64) Option {
-	return optionFunc(func(c *config) { c.maxInFlight = max(n, 0) })
+	return optionFunc(func(c *config) { c.maxInFlight = orDefault(n, DefaultMaxBytesInFlight) })
+}
+
+// WithoutByteBudget lets every connection read requests however many
+// bytes the server holds for calls, bounded only by the calls per
+// connection and the frame size. Default: off, the budget is
+// [DefaultMaxBytesInFlight].
+func WithoutByteBudget() Option {
+	return optionFunc(func(c *config) { c.maxInFlight = 0 })
 }
 
 // WithLinger bounds the end of a graceful close (Shutdown, the idle
@@ -151,44 +206,56 @@ func WithMaxBytesInFlight(n int64) Option {
 // drains goes on answering new requests with the not-run refusal until
 // the peer closes it (volo's clients do once told of the drain and
 // answered), or, if the peer was told nothing, for 100 ms after the last
-// reply arrived: d bounds that too. Default: [DefaultLinger] (2 s); zero or less closes at
-// once after the last reply.
+// reply arrived: d bounds that too. Zero or less: the default,
+// [DefaultLinger] (2 s). [WithoutLinger] closes at once instead.
 func WithLinger(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.linger = max(d, 0) })
+	return optionFunc(func(c *config) { c.linger = orDefault(d, DefaultLinger) })
+}
+
+// WithoutLinger closes a connection at once after its last reply in a
+// graceful close, without waiting for the peer, at the risk that a reply
+// still on its way is destroyed by a reset. Default: off, the server
+// lingers for [DefaultLinger].
+func WithoutLinger() Option {
+	return optionFunc(func(c *config) { c.linger = 0 })
 }
 
 // WithMaxCallsPerConn bounds the calls one connection runs at once, so a
 // peer that pipelines without end cannot start a goroutine per request:
 // at the cap the server stops reading that connection until a call ends,
-// and TCP pushes back on the peer. Default: [DefaultMaxCallsPerConn]; zero
-// or less means no cap.
+// and TCP pushes back on the peer. Zero or less: the default,
+// [DefaultMaxCallsPerConn]. [WithoutCallCap] removes the cap.
 func WithMaxCallsPerConn(n int) Option {
-	return optionFunc(func(c *config) { c.maxCalls = max(n, 0) })
+	return optionFunc(func(c *config) { c.maxCalls = orDefault(n, DefaultMaxCallsPerConn) })
+}
+
+// WithoutCallCap lets one connection run any number of calls at once, a
+// goroutine each, bounded only by the byte budget. Default: off, the cap
+// is [DefaultMaxCallsPerConn].
+func WithoutCallCap() Option {
+	return optionFunc(func(c *config) { c.maxCalls = 0 })
 }
 
 // WithMaxFrameSize bounds a request frame; a frame that claims more is
 // refused from its length field, before anything is allocated, and its
-// connection is closed. Default: [frame.DefaultMaxFrameSize] (16 MiB);
-// values are clamped as frame.WithMaxFrameSize does.
+// connection is closed. Zero or less: the default,
+// [frame.DefaultMaxFrameSize] (16 MiB); values above frame's maximum are
+// lowered to it as frame.WithMaxFrameSize does.
 func WithMaxFrameSize(n int) Option {
-	return optionFunc(func(c *config) {
-		if n > 0 {
-			c.maxFrame = n
-		}
-	})
+	return optionFunc(func(c *config) { c.maxFrame = orDefault(n, frame.DefaultMaxFrameSize) })
 }
 
 // WithCodec sets the metainfo codec that reads metainfo from TTHeader
 // requests and writes backward values into replies (its limits, and
 // whether backward keys are prefixed as Volo does or raw as Kitex does).
-// Default: metainfo.NewCodec(), prefixed backward keys.
+// Nil: the default, metainfo.NewCodec(), prefixed backward keys.
 func WithCodec(codec *metainfo.Codec) Option {
 	return optionFunc(func(c *config) { c.codec = codec })
 }
 
 // WithLogger sets where the server reports what it cannot report to a
 // peer: a protocol it does not speak, a recovered panic, a failed write.
-// Default: slog.Default().
+// Nil: the default, slog.Default().
 func WithLogger(l *slog.Logger) Option {
 	return optionFunc(func(c *config) { c.logger = l })
 }

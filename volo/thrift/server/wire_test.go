@@ -105,7 +105,7 @@ func TestHalfFrameStallIsCutOff(t *testing.T) {
 		cut <- err
 	}()
 	// Others are served while it stalls.
-	e := newEcho(t, ln.Addr().String(), client.WithMaxIdle(0))
+	e := newEcho(t, ln.Addr().String(), client.WithoutIdleConns())
 	for range 5 {
 		got, err := e.Echo(context.Background(), "served")
 		require.NoError(t, err)
