@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -247,5 +248,61 @@ func TestTooManyPings(t *testing.T) {
 			break
 		}
 	}
+	stillServes(t, c)
+}
+
+// A header list over the limit (but not so far over that it is a flood)
+// is answered with resource exhausted, and the connection stays usable.
+func TestHeaderListOverTheLimit(t *testing.T) {
+	_, c, _ := start(t, server.WithMaxHeaderListSize(8<<10))
+	r := dialRaw(t, serverAddr(t, c))
+	blk := r.block("/grpc.testing.TestService/EmptyCall")
+	// Twelve fields of 1 KiB: each fits, the list does not. (One field
+	// longer than the whole limit is a decoding error that closes the
+	// connection, as in grpc-go.)
+	r.buf.Reset()
+	for i := range 12 {
+		r.enc.WriteField(hpack.HeaderField{Name: fmt.Sprintf("x-big-%d", i), Value: string(bytes.Repeat([]byte("v"), 1<<10))})
+	}
+	blk = append(blk, r.buf.Bytes()...)
+	if err := r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: blk[:8<<10], EndStream: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.fr.WriteContinuation(1, true, blk[8<<10:]); err != nil {
+		t.Fatal(err)
+	}
+	r.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	dec := hpack.NewDecoder(4096, nil)
+	for {
+		f, err := r.fr.ReadFrame()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, ok := f.(*http2.HeadersFrame)
+		if !ok || h.StreamID != 1 {
+			continue
+		}
+		fields, err := dec.DecodeFull(h.HeaderBlockFragment())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fields {
+			if f.Name == "grpc-status" {
+				if f.Value != "8" {
+					t.Fatalf("grpc-status %s, want 8 (resource exhausted)", f.Value)
+				}
+				stillServes(t, c)
+				return
+			}
+		}
+	}
+}
+
+// An idle connection is closed with GOAWAY after the idle timeout; the
+// client reconnects for its next call.
+func TestIdleTimeout(t *testing.T) {
+	_, c, _ := start(t, server.WithIdleTimeout(100*time.Millisecond))
+	r := dialRaw(t, serverAddr(t, c))
+	r.cutOff(t, http2.ErrCodeNo)
 	stillServes(t, c)
 }
