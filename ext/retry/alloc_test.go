@@ -33,7 +33,7 @@ func TestNoRetryPathAllocatesNothing(t *testing.T) {
 		"deadline":      {deadline, retry.New[*request, *request](nil)},
 		"throttle":      {context.Background(), retry.New[*request, *request](nil, retry.WithBudget(retry.NewThrottle(10, 0.1)))},
 		"classifier":    {context.Background(), retry.New[*request, *request](classify)},
-		"method policy": {context.Background(), retry.New[*request, *request](nil, retry.WithMethodPolicies(byMethod, map[string]retry.Policy{"Get": {MaxAttempts: 5}}))},
+		"method policy": {context.Background(), retry.NewFor(retry.Requests[*request]{Method: byMethod, Policies: map[string]retry.Policy{"Get": {MaxAttempts: 5}}}, retry.Classifier[*request](nil))},
 		"shed":          {context.Background(), retry.Shed[*request, *request](retry.WithMaxInFlight(10), retry.WithCapacity(&fullLimiter{limit: 1}))},
 	}
 	for name, tt := range tests {

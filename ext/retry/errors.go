@@ -25,11 +25,6 @@ var (
 // above, here or in a caller across an RPC hop, does not retry it.
 var ErrShed error = &shedError{}
 
-// ErrTypeMismatch is reported, inside a *motore.BuildError, when a layer is
-// built with an option written for another request or response type
-// ([WithClassifier], [WithMethodPolicies], [WithClone]).
-var ErrTypeMismatch = errors.New("retry: option is for another request or response type")
-
 type shedError struct{}
 
 func (*shedError) Error() string        { return "retry: shed: the service is at capacity" }

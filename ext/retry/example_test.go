@@ -75,13 +75,16 @@ func ExampleNew_hedging() {
 
 // Policies per method: reads are idempotent and hedged after their p99,
 // writes are retried only when they were never sent.
-func ExampleWithMethodPolicies() {
-	method := func(_ context.Context, req string) string { return req }
-	mw := retry.New[string, string](nil,
-		retry.WithPolicy(retry.Policy{MaxAttempts: 2}),
-		retry.WithMethodPolicies(method, map[string]retry.Policy{
+func ExampleNewFor() {
+	reqs := retry.Requests[string]{
+		Method: func(_ context.Context, req string) string { return req },
+		Policies: map[string]retry.Policy{
 			"Get": {MaxAttempts: 3, Idempotent: true, HedgePercentile: 99, HedgeAfter: 5 * time.Millisecond},
-		}),
+		},
+		Clone: func(req string) string { return req }, // a string needs no copy; a *thrift.Call does
+	}
+	mw := retry.NewFor(reqs, retry.Classifier[string](nil),
+		retry.WithPolicy(retry.Policy{MaxAttempts: 2}),
 	)
 	svc, _ := motore.Build(flaky(0, nil), mw)
 	fmt.Println(motore.Describe(svc))

@@ -206,7 +206,9 @@ func TestHedgeClonesTheRequest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		inner := &scripted{lat: latencies(time.Second, 10*time.Millisecond)}
 		clone := func(r *request) *request { c := *r; return &c }
-		svc := hedged(t, inner, retry.WithPolicy(retry.Policy{HedgeAfter: 50 * time.Millisecond}), retry.WithMaxExtraLoad(1), retry.WithClone(clone))
+		svc, err := motore.Build(inner, retry.NewFor(retry.Requests[*request]{Clone: clone}, retry.Classifier[*request](nil),
+			retry.WithFreshClock(), retry.WithPolicy(retry.Policy{HedgeAfter: 50 * time.Millisecond}), retry.WithMaxExtraLoad(1)))
+		require.NoError(t, err)
 		req := &request{id: 7}
 		got, err := svc.Call(context.Background(), req)
 		require.NoError(t, err)

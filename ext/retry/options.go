@@ -2,7 +2,6 @@ package retry
 
 import (
 	"context"
-	"maps"
 	"math/rand/v2"
 	"time"
 )
@@ -19,9 +18,10 @@ type ShedOption interface{ applyShed(*config) }
 //
 // Zero or less, and nil, mean the default each option states; values above
 // a documented maximum are lowered to it, and a feature is turned off only
-// by its Without... option. No option makes a constructor fail, except
-// [WithClone] or [WithMethodPolicies] written for another request type,
-// which fails the build with [ErrTypeMismatch].
+// by its Without... option. No option makes a constructor fail. What is
+// typed by the request (per-method policies, a clone for hedges) is not an
+// option but the [Requests] argument of [NewFor], so that one written for
+// another request type does not compile.
 type Option interface {
 	RetryOption
 	ShedOption
@@ -46,9 +46,6 @@ const (
 
 type config struct {
 	policy       Policy
-	methodKey    any // func(ctx context.Context, req Req) string
-	methods      map[string]Policy
-	clone        any // func(Req) Req
 	budget       Budget
 	budgetSet    bool
 	chainStop    bool
@@ -103,8 +100,8 @@ func (c *config) finish() *config {
 	return c
 }
 
-// WithPolicy sets the policy of every call, or, with [WithMethodPolicies],
-// of the methods without one of their own. Read by [New].
+// WithPolicy sets the policy of every call, or, with [Requests].Policies,
+// of the methods without one of their own. Read by [New] and [NewFor].
 //
 // Default: the zero Policy (3 attempts, backoff from 10ms to 1s with full
 // jitter, only calls never sent are retried, no hedging).
@@ -112,27 +109,8 @@ func WithPolicy(p Policy) RetryOption {
 	return retryOptionFunc(func(c *config) { c.policy = p })
 }
 
-// WithMethodPolicies gives methods policies of their own: method returns
-// the key of a call (its method name, from the request or the context), and
-// a key found in policies takes that policy; any other takes the one of
-// [WithPolicy]. The map is copied; its size bounds the state the layer
-// keeps per method. Req must be the layer's request type, or building the
-// layer fails with [ErrTypeMismatch]. Read by [New].
-//
-// Default: one policy for every call.
-func WithMethodPolicies[Req any](method func(ctx context.Context, req Req) string, policies map[string]Policy) RetryOption {
-	policies = maps.Clone(policies)
-	return retryOptionFunc(func(c *config) {
-		if method == nil {
-			c.methodKey, c.methods = nil, nil
-			return
-		}
-		c.methodKey, c.methods = method, policies
-	})
-}
-
 // WithBudget sets the budget the layer's retries and hedges spend. Give
-// every layer that calls one target the same budget. Read by [New].
+// every layer that calls one target the same budget. Read by [New] and [NewFor].
 //
 // Default: a budget of the layer's own, [DefaultBudget]. Nil: the default.
 // [WithoutBudget] turns the budget off.
@@ -149,14 +127,14 @@ func WithBudget(b Budget) RetryOption {
 // WithoutBudget turns the budget off: retries and hedges are bounded by the
 // policies alone, per call. A target that fails for every call then gets
 // MaxAttempts times its calls; use it in tests, or where something else
-// bounds the load. Read by [New].
+// bounds the load. Read by [New] and [NewFor].
 func WithoutBudget() RetryOption {
 	return retryOptionFunc(func(c *config) { c.budget, c.budgetSet = nil, true })
 }
 
 // WithoutChainStop makes the layer retry requests that are themselves
 // retries from upstream (whose context carries [MetainfoKey]). The layer
-// still marks its own retries. Read by [New].
+// still marks its own retries. Read by [New] and [NewFor].
 //
 // Default: such a request is not retried or hedged again (Kitex's chain
 // stop), so a failure deep in a chain of services is retried by one layer,
@@ -167,7 +145,7 @@ func WithoutChainStop() RetryOption {
 
 // WithoutOverloadStop makes the layer retry, when the classifier says so,
 // errors that say not to ([DoNotRetry]: an *Error from a layer below, a
-// shed, a "resource_exhausted" code). Read by [New].
+// shed, a "resource_exhausted" code). Read by [New] and [NewFor].
 //
 // Default: such errors are returned at once.
 func WithoutOverloadStop() RetryOption {
@@ -178,7 +156,7 @@ func WithoutOverloadStop() RetryOption {
 // a call: a retry, a hedge, a budget exhausted, a chain stopped, a shed
 // (see [Reason]). It runs on the call's goroutine, so it should be quick:
 // count or annotate a span, do not block. It is the place to feed metrics or
-// tracing without this module importing either. Read by [New] and [Shed].
+// tracing without this module importing either. Read by [New], [NewFor] and [Shed].
 //
 // Default: none.
 func WithOnDecision(f func(ctx context.Context, d Decision)) Option {
@@ -187,7 +165,7 @@ func WithOnDecision(f func(ctx context.Context, d Decision)) Option {
 
 // WithMaxExtraLoad bounds the hedges of a layer to share of its calls, over
 // its latency window, on top of what the budget allows (Finagle's
-// maxExtraLoad). Read by [New], for policies that hedge; a policy without
+// maxExtraLoad). Read by [New] and [NewFor], for policies that hedge; a policy without
 // hedging sends none.
 //
 // Default: 0.05, at most one hedge per twenty calls. Zero or less (or NaN):
@@ -204,7 +182,7 @@ func WithMaxExtraLoad(share float64) RetryOption {
 // WithLatencyWindow sets the window over which a layer measures the latency
 // of its calls for [Policy].HedgePercentile, and over which it counts its
 // hedges for [WithMaxExtraLoad]: the percentile is that of the calls of the
-// last window to one and a half windows. Read by [New].
+// last window to one and a half windows. Read by [New] and [NewFor].
 //
 // Default: 10s. Zero or less: the default; other values under 1s are
 // raised to 1s, and values above 1h lowered to 1h.
@@ -214,24 +192,6 @@ func WithLatencyWindow(d time.Duration) RetryOption {
 			d = DefaultLatencyWindow
 		}
 		c.window = min(max(d, time.Second), time.Hour)
-	})
-}
-
-// WithClone gives each hedge its own copy of the request: clone must return
-// a request that an attempt can use while another uses the original, for
-// requests that the service below writes to (such as volo's *thrift.Call,
-// whose reply is decoded into it). Req must be the layer's request type, or
-// building the layer fails with [ErrTypeMismatch]. Read by [New], for
-// policies that hedge; sequential retries reuse the request.
-//
-// Default: attempts share the request.
-func WithClone[Req any](clone func(Req) Req) RetryOption {
-	return retryOptionFunc(func(c *config) {
-		if clone == nil {
-			c.clone = nil
-			return
-		}
-		c.clone = clone
 	})
 }
 

@@ -25,16 +25,19 @@ func (fullCapacity) Limit() int    { return 1 }
 func TestEveryOptionReachesEveryConstructorThatReadsIt(t *testing.T) {
 	hook := retry.WithOnDecision(func(context.Context, retry.Decision) {})
 	method := func(_ context.Context, req string) string { return req }
-	svc := build(t, &counter{}, retry.New[string, string](nil,
+	reqs := retry.Requests[string]{
+		Method:   method,
+		Policies: map[string]retry.Policy{"Get": {MaxAttempts: 4}},
+		Clone:    func(s string) string { return s },
+	}
+	svc := build(t, &counter{}, retry.NewFor(reqs, retry.Classifier[string](nil),
 		retry.WithPolicy(retry.Policy{MaxAttempts: 2, HedgePercentile: 95}),
-		retry.WithMethodPolicies(method, map[string]retry.Policy{"Get": {MaxAttempts: 4}}),
 		retry.WithBudget(retry.NewThrottle(10, 0.1)),
 		retry.WithoutChainStop(),
 		retry.WithoutOverloadStop(),
 		hook,
 		retry.WithMaxExtraLoad(0.5),
 		retry.WithLatencyWindow(time.Minute),
-		retry.WithClone(func(s string) string { return s }),
 	))
 	desc := motore.Describe(svc)
 	assert.Contains(t, desc, "Get: 4 attempts")
@@ -54,14 +57,12 @@ func TestEveryOptionReachesEveryConstructorThatReadsIt(t *testing.T) {
 		retry, shed bool
 	}{
 		{"WithPolicy", retry.WithPolicy(retry.Policy{}), true, false},
-		{"WithMethodPolicies", retry.WithMethodPolicies(method, nil), true, false},
 		{"WithBudget", retry.WithBudget(nil), true, false},
 		{"WithoutBudget", retry.WithoutBudget(), true, false},
 		{"WithoutChainStop", retry.WithoutChainStop(), true, false},
 		{"WithoutOverloadStop", retry.WithoutOverloadStop(), true, false},
 		{"WithMaxExtraLoad", retry.WithMaxExtraLoad(0), true, false},
 		{"WithLatencyWindow", retry.WithLatencyWindow(0), true, false},
-		{"WithClone", retry.WithClone(func(s string) string { return s }), true, false},
 		{"WithOnDecision", hook, true, true},
 		{"WithMaxInFlight", retry.WithMaxInFlight(0), false, true},
 		{"WithCapacity", retry.WithCapacity(nil), false, true},

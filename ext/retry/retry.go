@@ -3,6 +3,7 @@ package retry
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -12,8 +13,8 @@ import (
 )
 
 // New returns a middleware that retries and hedges the calls of the
-// service below it, as its policies say ([WithPolicy],
-// [WithMethodPolicies]), within a budget shared per target ([WithBudget]),
+// service below it, as its policy says ([WithPolicy]; [NewFor] gives
+// methods policies of their own), within a budget shared per target ([WithBudget]),
 // so that retries cannot start a storm:
 //
 //   - only failures the classifier allows are retried: by default, calls
@@ -33,20 +34,49 @@ import (
 // typed by the layer's response, so a classifier for another type does not
 // compile, and nil means [ClassifyError] on the error alone. Neither type
 // argument can be inferred from a nil classify, so both are written:
-// New[*Req, *Resp](nil, ...). A nil inner service, or a [WithClone] or
-// [WithMethodPolicies] written for another request type, panics with a
+// New[*Req, *Resp](nil, ...). A nil inner service panics with a
 // *motore.BuildError when the layer is applied (motore.Build returns it).
 //
 // A call whose first attempt succeeds allocates nothing in the layer.
 func New[Req, Resp any](classify Classifier[Resp], opts ...RetryOption) motore.Middleware[Req, Resp] {
+	return NewFor(Requests[Req]{}, classify, opts...)
+}
+
+// Requests is what a retry layer reads of its requests, typed by the
+// layer's request type so that a key function or a clone for another type
+// does not compile. Every field is optional; the zero value reads nothing,
+// as [New] does.
+type Requests[Req any] struct {
+	// Method returns the key of a call (its method name, from the request
+	// or the context). A key found in Policies takes that policy; any
+	// other, or every call when Method is nil, takes the one of
+	// [WithPolicy].
+	Method func(ctx context.Context, req Req) string
+	// Policies are the policies of the methods that have their own. The
+	// map is copied; its size bounds the state the layer keeps per method.
+	// Nil or empty: one policy for every call.
+	Policies map[string]Policy
+	// Clone gives each hedge its own copy of the request: it must return a
+	// request that an attempt can use while another uses the original, for
+	// requests that the service below writes to (such as volo's
+	// *thrift.Call, whose reply is decoded into it: client.CloneCall).
+	// It is read for policies that hedge; sequential retries reuse the
+	// request. Nil: attempts share the request.
+	Clone func(Req) Req
+}
+
+// NewFor is [New] with what the layer reads of its requests: per-method
+// policies and a clone for hedges (see [Requests]). Both type arguments
+// are inferred from reqs and a typed classify.
+func NewFor[Req, Resp any](reqs Requests[Req], classify Classifier[Resp], opts ...RetryOption) motore.Middleware[Req, Resp] {
 	c := retryConfig(opts)
+	reqs.Policies = maps.Clone(reqs.Policies)
 	return motore.LayerFunc[motore.Service[Req, Resp], motore.Service[Req, Resp]](func(next motore.Service[Req, Resp]) motore.Service[Req, Resp] {
 		var s *service[Req, Resp]
-		var err error
 		if next != nil {
-			s, err = newService(c, classify, next)
+			s = newService(c, reqs, classify, next)
 		}
-		motore.CheckBuild("retry", next, err)
+		motore.CheckBuild("retry", next, nil)
 		return s
 	})
 }
@@ -81,15 +111,8 @@ type method struct {
 // which costs more than the rest of the layer.
 const latencySample = 8
 
-func newService[Req, Resp any](c *config, classify Classifier[Resp], next motore.Service[Req, Resp]) (*service[Req, Resp], error) {
-	s := &service[Req, Resp]{next: next, cfg: c, classify: classify}
-	switch f := c.clone.(type) {
-	case nil:
-	case func(Req) Req:
-		s.clone = f
-	default:
-		return nil, fmt.Errorf("%w: clone %T", ErrTypeMismatch, f)
-	}
+func newService[Req, Resp any](c *config, reqs Requests[Req], classify Classifier[Resp], next motore.Service[Req, Resp]) *service[Req, Resp] {
+	s := &service[Req, Resp]{next: next, cfg: c, classify: classify, clone: reqs.Clone}
 	now := c.clk.now()
 	hedges := false
 	newMethod := func(name string, p Policy) *method {
@@ -101,22 +124,18 @@ func newService[Req, Resp any](c *config, classify Classifier[Resp], next motore
 		return m
 	}
 	s.def = newMethod("", c.policy)
-	switch f := c.methodKey.(type) {
-	case nil:
-	case func(ctx context.Context, req Req) string:
-		s.key = f
-		s.methods = make(map[string]*method, len(c.methods))
-		for name, p := range c.methods {
+	if reqs.Method != nil {
+		s.key = reqs.Method
+		s.methods = make(map[string]*method, len(reqs.Policies))
+		for name, p := range reqs.Policies {
 			s.methods[name] = newMethod(name, p)
 		}
-	default:
-		return nil, fmt.Errorf("%w: method key %T", ErrTypeMismatch, f)
 	}
 	if hedges && c.maxExtraLoad > 0 {
 		s.extra = NewBudget(c.window, 0, c.maxExtraLoad).(*tokenBudget)
 	}
 	s.desc = s.describe()
-	return s, nil
+	return s
 }
 
 func (s *service[Req, Resp]) describe() string {

@@ -323,13 +323,14 @@ func TestMethodPolicies(t *testing.T) {
 	inner := &counter{fail: always(errNotSent)}
 	byReq := func(_ context.Context, req string) string { return req }
 	var d decisions
-	mw := retry.New[string, string](nil,
+	policies := map[string]retry.Policy{"Get": noWait(4), "Put": noWait(1)}
+	mw := retry.NewFor(retry.Requests[string]{Method: byReq, Policies: policies}, retry.Classifier[string](nil),
 		retry.WithPolicy(noWait(2)),
-		retry.WithMethodPolicies(byReq, map[string]retry.Policy{"Get": noWait(4), "Put": noWait(1)}),
 		retry.WithoutBudget(),
 		retry.WithOnDecision(d.hook),
 	)
 	svc := build(t, inner, mw)
+	policies["Get"] = noWait(1) // the layer keeps its own copy
 	for _, m := range []string{"Get", "Put", "Other"} {
 		_, _ = svc.Call(context.Background(), m)
 	}
@@ -358,16 +359,11 @@ func TestBuildErrors(t *testing.T) {
 	var nilFunc motore.ServiceFunc[string, string]
 	_, err = motore.Apply(retry.New[string, string](nil), motore.Service[string, string](nilFunc))
 	assert.ErrorIs(t, err, motore.ErrNilService, "a nil ServiceFunc is a nil service too")
-
-	wrongReq := retry.WithMethodPolicies(func(context.Context, int) string { return "" }, nil)
-	_, err = motore.Build(motore.Service[string, string](&counter{}), retry.New[string, string](nil, wrongReq))
 	var be *motore.BuildError
 	require.ErrorAs(t, err, &be)
-	assert.ErrorIs(t, err, retry.ErrTypeMismatch)
 
-	wrongClone := retry.WithClone(func(i int) int { return i })
-	_, err = motore.Build(motore.Service[string, string](&counter{}), retry.New[string, string](nil, wrongClone))
-	assert.ErrorIs(t, err, retry.ErrTypeMismatch)
+	// Nor do a key function or a clone for another request type:
+	// retry.NewFor[string, string](retry.Requests[int]{Clone: ...}, nil).
 }
 
 func TestCallerCancelIsNotRetried(t *testing.T) {

@@ -157,7 +157,7 @@ func copyStruct(dst, src thrift.Struct) error {
 
 // CloneCall returns a copy of call with a result struct of its own (from
 // the method's descriptor), for another attempt of the call to use while
-// the first runs: what a hedging layer needs (ext/retry's WithClone). The
+// the first runs: what a hedging layer needs (ext/retry's Requests.Clone). The
 // client copies the result of the attempt that answers into the caller's
 // (see [WithRetry]). Args are shared: the transport only reads them.
 func CloneCall(call *thrift.Call) *thrift.Call {

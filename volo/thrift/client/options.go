@@ -237,7 +237,7 @@ func WithBalanceKey(key func(ctx context.Context, call *thrift.Call) string) Opt
 //
 // Attempts that run at once (hedges) each need a call of their own, since
 // the reply is decoded into the call's result: give the layer [CloneCall]
-// (ext/retry's WithClone). When the stack answers with a result struct
+// (ext/retry's Requests.Clone). When the stack answers with a result struct
 // other than the caller's, the client copies it into the caller's.
 //
 // volo imports no retry layer: a layer marks its retries in the context's
