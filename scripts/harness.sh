@@ -125,6 +125,11 @@ END {
 }' "$results"
 echo
 echo "Rows in parentheses use their own client, so their share of the floor includes the client's cost."
+# A row with errors is a broken harness or stack, not a figure.
+if awk -F'\t' '$8 != 0 { bad = 1 } END { exit !bad }' "$results"; then
+	echo "FAILED: some rows had errors (the errors column)" >&2
+	exit 1
+fi
 
 if [ "$IDLE" -gt 0 ]; then
 	echo
