@@ -201,7 +201,7 @@ func TestAdaptiveAdmittedPathAllocatesNothing(t *testing.T) {
 
 func TestAlgorithmsClampConfig(t *testing.T) {
 	a := ratelimit.AIMD(ratelimit.AIMDConfig{InitialLimit: -3, MinLimit: 5, MaxLimit: 2, Backoff: 7, Threshold: -time.Second})
-	assert.Equal(t, 5, a.InitialLimit(), "max is raised to min and the initial limit clamped into range")
+	assert.Equal(t, 5, a.InitialLimit(), "max is raised to min, and the initial limit (-3: the default, 20) moved into range")
 	assert.Equal(t, 5, a.Update(ratelimit.Sample{RTT: time.Second, InFlight: 1, Dropped: true}))
 
 	g := ratelimit.Gradient(ratelimit.GradientConfig{InitialLimit: 5000, Tolerance: -1, Smoothing: 9, ShortWindow: -1, LongWindow: -1})

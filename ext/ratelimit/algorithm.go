@@ -32,8 +32,9 @@ type Algorithm interface {
 	Update(s Sample) int
 }
 
-// AIMDConfig configures [AIMD]. Zero fields take their defaults; values out
-// of range are clamped, and a NaN Backoff is taken as 0.5.
+// AIMDConfig configures [AIMD]. A field of zero or less (or NaN) takes its
+// default; a value outside the field's range is moved to the nearest end
+// of it (a MinLimit above MaxLimit raises MaxLimit to it).
 type AIMDConfig struct {
 	// InitialLimit is the starting limit. Default 20.
 	InitialLimit int
@@ -87,9 +88,10 @@ func (a *aimd) Update(s Sample) int {
 
 func (a *aimd) Describe() string { return "aimd" }
 
-// GradientConfig configures [Gradient]. Zero fields take their defaults;
-// values out of range are clamped, and a NaN is taken as the lowest value
-// its field allows.
+// GradientConfig configures [Gradient]. A field of zero or less (or NaN)
+// takes its default; a value outside the field's range is moved to the
+// nearest end of it (a MinLimit above MaxLimit raises MaxLimit to it, a
+// ShortWindow above LongWindow raises LongWindow).
 type GradientConfig struct {
 	// InitialLimit is the starting limit. Default 20.
 	InitialLimit int
@@ -124,8 +126,6 @@ func Gradient(c GradientConfig) Algorithm {
 	g.cfg.MinLimit = max(orDefault(c.MinLimit, 1), 1)
 	g.cfg.MaxLimit = max(orDefault(c.MaxLimit, 1000), g.cfg.MinLimit)
 	g.cfg.InitialLimit = clampInt(orDefault(c.InitialLimit, 20), g.cfg.MinLimit, g.cfg.MaxLimit)
-	// Not max(v, 1): that keeps a NaN, and a NaN tolerance shrinks the
-	// limit on every call.
 	g.cfg.Tolerance = clampFloat(orDefault(c.Tolerance, 1.5), 1, math.Inf(1))
 	g.cfg.Smoothing = clampFloat(orDefault(c.Smoothing, 0.2), 0.01, 1)
 	g.cfg.ShortWindow = max(orDefault(c.ShortWindow, 10), 1)
@@ -172,7 +172,9 @@ func (g *gradient) Update(s Sample) int {
 func (g *gradient) Describe() string { return "gradient" }
 
 func orDefault[T int | float64 | time.Duration](v, def T) T {
-	if v == 0 {
+	// !(v > 0) holds for a NaN too, which would otherwise pass every
+	// bound and, as a tolerance, shrink the limit on every call.
+	if !(v > 0) {
 		return def
 	}
 	return v

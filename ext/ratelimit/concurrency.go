@@ -17,7 +17,8 @@ type Concurrency[Req, Resp any] struct {
 }
 
 // ErrBadLimit is the build error (inside a *motore.BuildError) of a
-// concurrency limit of zero or less.
+// concurrency limit of zero or less, and the error of
+// [Concurrency.SetLimit] given one.
 var ErrBadLimit = errors.New("ratelimit: limit of zero or less")
 
 // NewConcurrency returns a limit of n calls in flight. An n of zero or less
@@ -49,10 +50,17 @@ func (c *Concurrency[Req, Resp]) Limit() int {
 	return l
 }
 
-// SetLimit changes the number of calls allowed in flight; n below 1 is
-// clamped to 1. Raising it admits queued callers at once; lowering it lets
-// the calls in flight finish.
-func (c *Concurrency[Req, Resp]) SetLimit(n int) { c.g.setLimit(max(n, 1)) }
+// SetLimit changes the number of calls allowed in flight. Raising it
+// admits queued callers at once; lowering it lets the calls in flight
+// finish. An n of zero or less has no meaning, as for [NewConcurrency]: it
+// returns [ErrBadLimit] and leaves the limit as it was.
+func (c *Concurrency[Req, Resp]) SetLimit(n int) error {
+	if n <= 0 {
+		return ErrBadLimit
+	}
+	c.g.setLimit(n)
+	return nil
+}
 
 // InFlight returns the number of calls running now.
 func (c *Concurrency[Req, Resp]) InFlight() int {

@@ -223,7 +223,7 @@ func TestConcurrencySetLimitAdmitsQueued(t *testing.T) {
 	callAsync(svc, context.Background(), "queued", out)
 	require.Eventually(t, func() bool { return lim.Queued() == 1 }, 5*time.Second, time.Millisecond)
 
-	lim.SetLimit(2)
+	require.NoError(t, lim.SetLimit(2))
 	assert.Equal(t, 2, lim.Limit())
 	assert.Equal(t, "queued", b.next(t))
 	assert.Equal(t, 2, lim.InFlight())
@@ -231,8 +231,10 @@ func TestConcurrencySetLimitAdmitsQueued(t *testing.T) {
 	for range 2 {
 		assert.NoError(t, (<-out).err)
 	}
-	lim.SetLimit(-5)
-	assert.Equal(t, 1, lim.Limit(), "clamped to 1")
+	for _, n := range []int{0, -5} {
+		require.ErrorIs(t, lim.SetLimit(n), ratelimit.ErrBadLimit)
+		assert.Equal(t, 2, lim.Limit(), "a bad limit leaves the limit as it was")
+	}
 }
 
 func TestConcurrencyPanicFreesSlot(t *testing.T) {

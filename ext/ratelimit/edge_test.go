@@ -142,7 +142,7 @@ func TestAlgorithmsClampNaNAndInf(t *testing.T) {
 		alg        ratelimit.Algorithm
 		wantSteady func(t *testing.T, limit int)
 	}{
-		"gradient NaN tolerance is taken as 1": {
+		"gradient NaN tolerance takes the default": {
 			ratelimit.Gradient(ratelimit.GradientConfig{InitialLimit: 100, Tolerance: math.NaN()}),
 			func(t *testing.T, limit int) {
 				assert.GreaterOrEqual(t, limit, 100, "steady latency does not shrink the limit")
@@ -152,11 +152,11 @@ func TestAlgorithmsClampNaNAndInf(t *testing.T) {
 			ratelimit.Gradient(ratelimit.GradientConfig{InitialLimit: 100, Tolerance: math.Inf(1)}),
 			func(t *testing.T, limit int) { assert.GreaterOrEqual(t, limit, 100) },
 		},
-		"gradient NaN and -Inf smoothing are taken as the lowest": {
+		"gradient NaN smoothing and -Inf tolerance take the defaults": {
 			ratelimit.Gradient(ratelimit.GradientConfig{InitialLimit: 100, Smoothing: math.NaN(), Tolerance: math.Inf(-1)}),
 			func(t *testing.T, limit int) { assert.GreaterOrEqual(t, limit, 100) },
 		},
-		"aimd NaN backoff and -Inf threshold": {
+		"aimd NaN backoff and the least threshold take the defaults": {
 			ratelimit.AIMD(ratelimit.AIMDConfig{InitialLimit: 100, Backoff: math.NaN(), Threshold: math.MinInt64}),
 			func(t *testing.T, limit int) { assert.GreaterOrEqual(t, limit, 100) },
 		},
@@ -199,8 +199,8 @@ func TestExtremeOptionsAreClamped(t *testing.T) {
 	})
 	t.Run("a queue of zero or less is no queue", func(t *testing.T) {
 		c := ratelimit.NewConcurrency[string, string](1, ratelimit.WithQueue(math.MinInt, math.MinInt64))
-		c.SetLimit(math.MinInt)
-		assert.Equal(t, 1, c.Limit(), "SetLimit at run time keeps at least one slot")
+		require.ErrorIs(t, c.SetLimit(math.MinInt), ratelimit.ErrBadLimit)
+		assert.Equal(t, 1, c.Limit(), "a bad limit at run time leaves the limit as it was")
 		b := newBlocker()
 		svc := c.Layer(b)
 		out := make(chan result, 1)
