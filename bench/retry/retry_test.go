@@ -150,7 +150,7 @@ func BenchmarkOneRetry(b *testing.B) {
 		}
 		return r, nil
 	})
-	volo := build(flaky, retry.New[*Req, *Req](nil, retry.WithPolicy(retry.Policy{MaxAttempts: 3, InitialBackoff: -1}), retry.WithoutBudget()))
+	volo := build(flaky, retry.New[*Req, *Req](nil, retry.WithPolicy(retry.Policy{MaxAttempts: 3, NoBackoff: true}), retry.WithoutBudget()))
 	fs := &failsafeService{exec: failsafe.With(retrypolicy.NewBuilder[*Req]().WithMaxAttempts(3).Build()), next: flaky}
 	for _, t := range []target{{"volo", volo, nil}, {"failsafe", fs, nil}} {
 		b.Run(t.name, func(b *testing.B) {

@@ -66,7 +66,7 @@ func BenchmarkOneRetry(b *testing.B) {
 		}
 		return r, nil
 	})
-	benchCall(b, context.Background(), retry.New[*request, *request](nil, retry.WithPolicy(retry.Policy{InitialBackoff: -1}), retry.WithoutBudget()), inner)
+	benchCall(b, context.Background(), retry.New[*request, *request](nil, retry.WithPolicy(retry.Policy{NoBackoff: true}), retry.WithoutBudget()), inner)
 }
 
 // A hedged method whose first attempt answers before the hedge is due.

@@ -31,11 +31,18 @@ type Budget interface {
 	outcome(ok bool)
 }
 
-// Defaults of [DefaultBudget], Finagle's.
+// Defaults of [DefaultBudget], Finagle's, and of [NewBudget]'s arguments.
 const (
 	DefaultBudgetTTL          = 10 * time.Second
 	DefaultBudgetMinPerSecond = 10
 	DefaultBudgetRatio        = 0.2
+)
+
+// Defaults of [NewThrottle]'s arguments, those of gRPC's example service
+// config.
+const (
+	DefaultThrottleMaxTokens  = 10
+	DefaultThrottleTokenRatio = 0.1
 )
 
 // DefaultBudget returns a new budget with Finagle's defaults: retries and
@@ -70,13 +77,24 @@ const budgetScale = 1000
 // minPerSecond retries a second (minPerSecond × ttl at once) are allowed on
 // top, so that a client with few calls can still retry. Over any ttl, the
 // attempts beyond the first are then at most ratio × calls + minPerSecond
-// × ttl. A ttl below one second is one second, above an hour an hour;
-// minPerSecond below zero is zero; ratio is clamped to [0, 1000].
+// × ttl.
+//
+// A ttl of zero or less is the default, [DefaultBudgetTTL]; a positive one
+// below one second is one second, above an hour an hour. A zero
+// minPerSecond or ratio is a value, not the default: no reserve, or no
+// share of the calls (the reserve alone); below zero (a NaN ratio too)
+// they are the defaults, [DefaultBudgetMinPerSecond] and
+// [DefaultBudgetRatio]. A ratio above 1000 is 1000.
 func NewBudget(ttl time.Duration, minPerSecond int, ratio float64) Budget {
+	if ttl <= 0 {
+		ttl = DefaultBudgetTTL
+	}
 	ttl = min(max(ttl, time.Second), time.Hour)
-	minPerSecond = max(minPerSecond, 0)
+	if minPerSecond < 0 {
+		minPerSecond = DefaultBudgetMinPerSecond
+	}
 	if math.IsNaN(ratio) || ratio < 0 {
-		ratio = 0
+		ratio = DefaultBudgetRatio
 	}
 	ratio = min(ratio, 1000)
 	b := &tokenBudget{slice: ttl / budgetSlices}
@@ -186,14 +204,18 @@ func (b *tokenBudget) rollLocked(now time.Duration) int64 {
 // retried takes one token, each answer gives back tokenRatio, and retries
 // and hedges are sent only while more than half the tokens are left. It
 // stops retrying at once when a target starts failing, and resumes when
-// answers come back. maxTokens is clamped to [1, 1000], tokenRatio to
-// [0.001, 1], and both are kept to three decimals.
+// answers come back.
+//
+// A maxTokens or tokenRatio of zero or less (or NaN) is the default,
+// [DefaultThrottleMaxTokens] or [DefaultThrottleTokenRatio]; positive
+// values are moved into [1, 1000] and [0.001, 1], and both are kept to
+// three decimals.
 func NewThrottle(maxTokens, tokenRatio float64) Budget {
-	if math.IsNaN(maxTokens) {
-		maxTokens = 1
+	if !(maxTokens > 0) {
+		maxTokens = DefaultThrottleMaxTokens
 	}
-	if math.IsNaN(tokenRatio) {
-		tokenRatio = 0.001
+	if !(tokenRatio > 0) {
+		tokenRatio = DefaultThrottleTokenRatio
 	}
 	maxTokens = min(max(maxTokens, 1), 1000)
 	tokenRatio = min(max(tokenRatio, 0.001), 1)

@@ -2,6 +2,7 @@ package retry_test
 
 import (
 	"context"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -137,10 +138,14 @@ func TestThrottle(t *testing.T) {
 	assert.Equal(t, 11+3+2, inner.calls())
 }
 
-func TestBudgetClamps(t *testing.T) {
+func TestBudgetZeroRuleAndBounds(t *testing.T) {
 	assert.Equal(t, "budget(20% + 10/s over 10s)", retry.DefaultBudget().String())
-	assert.Equal(t, "budget(0% + 0/s over 1s)", retry.NewBudget(0, -5, -1).String())
+	assert.Equal(t, "budget(20% + 10/s over 10s)", retry.NewBudget(0, -5, -1).String(), "zero or less: the defaults")
+	assert.Equal(t, "budget(20% + 10/s over 10s)", retry.NewBudget(-time.Second, -1, math.NaN()).String())
+	assert.Equal(t, "budget(0% + 0/s over 1s)", retry.NewBudget(time.Millisecond, 0, 0).String(), "a zero reserve and ratio are values")
 	assert.Equal(t, "budget(100000% + 1/s over 1h0m0s)", retry.NewBudget(100*time.Hour, 1, 1e9).String())
-	assert.Equal(t, "throttle(1 tokens, ratio 0.001)", retry.NewThrottle(0, 0).String())
+	assert.Equal(t, "throttle(10 tokens, ratio 0.1)", retry.NewThrottle(0, 0).String(), "zero or less: the defaults")
+	assert.Equal(t, "throttle(10 tokens, ratio 0.1)", retry.NewThrottle(-1, math.NaN()).String())
+	assert.Equal(t, "throttle(1 tokens, ratio 0.001)", retry.NewThrottle(0.5, 1e-6).String())
 	assert.Equal(t, "throttle(1000 tokens, ratio 1)", retry.NewThrottle(1e6, 5).String())
 }

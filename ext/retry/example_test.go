@@ -96,7 +96,7 @@ func ExampleWithOnDecision() {
 		fmt.Printf("%v after attempt %d: %v\n", d.Reason, d.Attempt, d.Err)
 	}
 	svc, _ := motore.Build(flaky(5, refused{}), retry.New[string, string](nil,
-		retry.WithPolicy(retry.Policy{MaxAttempts: 2, InitialBackoff: -1}),
+		retry.WithPolicy(retry.Policy{MaxAttempts: 2, NoBackoff: true}),
 		retry.WithOnDecision(hook),
 	))
 	_, err := svc.Call(context.Background(), "world")
@@ -111,7 +111,7 @@ func ExampleWithOnDecision() {
 // "overloaded, do not retry" error, whose RPC code a server sends on.
 func ExampleError() {
 	svc, _ := motore.Build(flaky(5, refused{}), retry.New[string, string](nil,
-		retry.WithPolicy(retry.Policy{MaxAttempts: 2, InitialBackoff: -1}),
+		retry.WithPolicy(retry.Policy{MaxAttempts: 2, NoBackoff: true}),
 	))
 	_, err := svc.Call(context.Background(), "world")
 	var re *retry.Error
@@ -141,7 +141,7 @@ func ExampleRetried() {
 
 func ExampleRetryOnCodes() {
 	svc, _ := motore.Build(flaky(1, unavailable{}), retry.New[string, string](retry.RetryOnCodes[string]("unavailable"),
-		retry.WithPolicy(retry.Policy{InitialBackoff: -1}),
+		retry.WithPolicy(retry.Policy{NoBackoff: true}),
 	))
 	fmt.Println(svc.Call(context.Background(), "world"))
 	// Output: hello world (attempt 2) <nil>
@@ -154,7 +154,7 @@ func ExampleNewBudget() {
 	down := motore.ServiceFn(func(context.Context, string) (string, error) { attempts++; return "", refused{} })
 	budget := retry.NewBudget(10*time.Second, 0, 0.5) // share it between the layers calling one target
 	svc, _ := motore.Build(down, retry.New[string, string](nil,
-		retry.WithPolicy(retry.Policy{MaxAttempts: 3, InitialBackoff: -1}),
+		retry.WithPolicy(retry.Policy{MaxAttempts: 3, NoBackoff: true}),
 		retry.WithBudget(budget),
 	))
 	for range 10 {
@@ -175,7 +175,7 @@ func ExampleNewThrottle() {
 	attempts := 0
 	down := motore.ServiceFn(func(context.Context, string) (string, error) { attempts++; return "", refused{} })
 	svc, _ := motore.Build(down, retry.New[string, string](nil,
-		retry.WithPolicy(retry.Policy{MaxAttempts: 3, InitialBackoff: -1}),
+		retry.WithPolicy(retry.Policy{MaxAttempts: 3, NoBackoff: true}),
 		retry.WithBudget(retry.NewThrottle(10, 0.1)),
 	))
 	for range 10 {

@@ -171,7 +171,7 @@ func TestHedgeAllFailedRetries(t *testing.T) {
 			return nil
 		}}
 		var d decisions
-		svc := hedged(t, inner, retry.WithPolicy(retry.Policy{MaxAttempts: 3, HedgeAfter: 50 * time.Millisecond, InitialBackoff: -1}),
+		svc := hedged(t, inner, retry.WithPolicy(retry.Policy{MaxAttempts: 3, HedgeAfter: 50 * time.Millisecond, NoBackoff: true}),
 			retry.WithMaxExtraLoad(1), retry.WithOnDecision(d.hook))
 		_, err := svc.Call(context.Background(), &request{})
 		require.NoError(t, err)

@@ -95,7 +95,7 @@ func retryFlag(ctx context.Context) (string, bool) {
 // noWait is a policy whose retries do not wait, so tests on a fake clock
 // control time alone.
 func noWait(attempts int) retry.Policy {
-	return retry.Policy{MaxAttempts: attempts, InitialBackoff: -1}
+	return retry.Policy{MaxAttempts: attempts, NoBackoff: true}
 }
 
 // decisions records what a layer reports.

@@ -2,7 +2,6 @@ package retry
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
 )
@@ -22,7 +21,9 @@ const (
 // Policy says how the calls of one method are retried and hedged. Its zero
 // value is the default policy: up to 3 attempts, a backoff with full jitter
 // from 10ms doubling up to 1s, not idempotent (so only calls never sent are
-// retried), no hedging. Out-of-range fields are clamped, never rejected.
+// retried), no hedging. A field of zero or less (or NaN) takes its
+// default; a positive value out of the field's range is moved to the
+// nearest end of it; none is rejected.
 type Policy struct {
 	// MaxAttempts is the most calls made for one request, the first, the
 	// retries and the hedges included. Zero or less means
@@ -32,15 +33,19 @@ type Policy struct {
 	// InitialBackoff bounds the wait before the first retry: the wait is
 	// drawn uniformly from [0, bound] ("full jitter"), and the bound is
 	// multiplied by Multiplier for each further retry, up to MaxBackoff.
-	// Zero means DefaultInitialBackoff (10ms); below zero, retries do not
-	// wait.
+	// Zero or less means DefaultInitialBackoff (10ms); NoBackoff turns the
+	// wait off.
 	InitialBackoff time.Duration
-	// MaxBackoff caps the bound of the wait. Zero means DefaultMaxBackoff
-	// (1s); it is never below InitialBackoff.
+	// MaxBackoff caps the bound of the wait. Zero or less means
+	// DefaultMaxBackoff (1s); it is never below InitialBackoff.
 	MaxBackoff time.Duration
-	// Multiplier is how much the bound grows per retry. Zero means
-	// DefaultMultiplier (2); below 1 is 1.
+	// Multiplier is how much the bound grows per retry. Zero or less (or
+	// NaN) means DefaultMultiplier (2); between 0 and 1 it is 1.
 	Multiplier float64
+	// NoBackoff makes retries start at once, without a wait: for tests, or
+	// where something else paces them. Default: false, retries wait as
+	// InitialBackoff says.
+	NoBackoff bool
 	// Idempotent says that the method may run more than once for one
 	// request, so a call that timed out may be retried: the server may have
 	// run it already. Without it, only calls that were never sent are
@@ -69,17 +74,17 @@ func (p Policy) normalized() Policy {
 		p.MaxAttempts = MaxAttempts
 	}
 	switch {
-	case p.InitialBackoff == 0:
-		p.InitialBackoff = DefaultInitialBackoff
-	case p.InitialBackoff < 0:
+	case p.NoBackoff:
 		p.InitialBackoff = 0
+	case p.InitialBackoff <= 0:
+		p.InitialBackoff = DefaultInitialBackoff
 	}
-	if p.MaxBackoff == 0 {
+	if p.MaxBackoff <= 0 {
 		p.MaxBackoff = DefaultMaxBackoff
 	}
 	p.MaxBackoff = max(p.MaxBackoff, p.InitialBackoff)
 	switch {
-	case p.Multiplier == 0 || math.IsNaN(p.Multiplier):
+	case !(p.Multiplier > 0): // NaN too
 		p.Multiplier = DefaultMultiplier
 	case p.Multiplier < 1:
 		p.Multiplier = 1

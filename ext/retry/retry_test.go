@@ -56,7 +56,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 
 func TestMaxAttemptsIsCapped(t *testing.T) {
 	inner := &counter{fail: always(errNotSent)}
-	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(retry.Policy{MaxAttempts: 100, InitialBackoff: -1}), retry.WithoutBudget()))
+	svc := build(t, inner, retry.New[string, string](nil, retry.WithPolicy(retry.Policy{MaxAttempts: 100, NoBackoff: true}), retry.WithoutBudget()))
 	_, _ = svc.Call(context.Background(), "a")
 	assert.Equal(t, retry.MaxAttempts, inner.calls())
 }
