@@ -65,9 +65,10 @@ func NewCodec(opts ...Option) *Codec {
 	return &Codec{cfg: c}
 }
 
-// WithMaxKeyLen sets the longest key, in bytes, without its prefix. The
-// default is [DefaultMaxKeyLen]; n is clamped to 1..MaxWireLen minus the
-// longest prefix, so a prefixed key always fits TTHeader.
+// WithMaxKeyLen sets the longest key, in bytes, without its prefix. Zero
+// or less: the default, [DefaultMaxKeyLen]; above MaxWireLen minus the
+// longest prefix it is lowered to that, so a prefixed key always fits
+// TTHeader.
 func WithMaxKeyLen(n int) Option {
 	return optionFunc(func(c config) config {
 		c.maxKeyLen = clamp(n, MaxWireLen-len(PrefixBackward))
@@ -75,8 +76,8 @@ func WithMaxKeyLen(n int) Option {
 	})
 }
 
-// WithMaxValueLen sets the longest value in bytes. The default is
-// [DefaultMaxValueLen]; n is clamped to 1..MaxWireLen.
+// WithMaxValueLen sets the longest value in bytes. Zero or less: the
+// default, [DefaultMaxValueLen]; above MaxWireLen it is lowered to it.
 func WithMaxValueLen(n int) Option {
 	return optionFunc(func(c config) config {
 		c.maxValueLen = clamp(n, MaxWireLen)
@@ -85,7 +86,8 @@ func WithMaxValueLen(n int) Option {
 }
 
 // WithMaxKeys sets the most entries one message may carry, all kinds
-// together. The default is [DefaultMaxKeys]; n is clamped to 1..MaxWireLen.
+// together. Zero or less: the default, [DefaultMaxKeys]; above MaxWireLen
+// it is lowered to it.
 func WithMaxKeys(n int) Option {
 	return optionFunc(func(c config) config {
 		c.maxKeys = clamp(n, MaxWireLen)
@@ -103,8 +105,10 @@ func WithBackwardStyle(s BackwardStyle) Option {
 	})
 }
 
+// clamp keeps zero or less as zero, the default that limits fills in,
+// and lowers n to hi.
 func clamp(n, hi int) int {
-	return max(1, min(n, hi))
+	return max(0, min(n, hi))
 }
 
 // limits are a codec's settings with the defaults filled in.

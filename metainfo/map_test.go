@@ -197,3 +197,21 @@ func TestBackwardFromMapRefusesBadEntries(t *testing.T) {
 		})
 	}
 }
+
+// Zero or less gives each limit its default, as the zero rule says, not a
+// limit of one.
+func TestCodecLimitsZeroIsDefault(t *testing.T) {
+	for _, n := range []int{0, -1} {
+		codec := metainfo.NewCodec(metainfo.WithMaxKeys(8), metainfo.WithMaxKeys(n),
+			metainfo.WithMaxKeyLen(n), metainfo.WithMaxValueLen(n))
+		m := map[string]string{}
+		for i := range metainfo.DefaultMaxKeys {
+			m["RPC_PERSIST_k"+strconv.Itoa(i)] = strings.Repeat("v", 100)
+		}
+		_, err := codec.FromMap(context.Background(), m)
+		require.NoError(t, err, "%d: DefaultMaxKeys entries of 100-byte values", n)
+		m["RPC_TRANSIT_one_more"] = "v"
+		_, err = codec.FromMap(context.Background(), m)
+		assert.ErrorIs(t, err, metainfo.ErrTooManyKeys, "%d: one past DefaultMaxKeys", n)
+	}
+}

@@ -131,7 +131,7 @@ func TestLimitsAreConfigurable(t *testing.T) {
 	assert.EqualError(t, err, `metainfo: value too long (transient key "k": 9, limit 8)`)
 }
 
-func TestLimitsAreClamped(t *testing.T) {
+func TestLimitsAreLoweredToTheWire(t *testing.T) {
 	big := strings.Repeat("v", metainfo.MaxWireLen)
 	ctx := metainfo.WithValue(context.Background(), "k", big)
 	huge := metainfo.NewCodec(metainfo.WithMaxValueLen(1<<30), metainfo.WithMaxKeyLen(1<<30), metainfo.WithMaxKeys(1<<30))
@@ -145,9 +145,12 @@ func TestLimitsAreClamped(t *testing.T) {
 	assert.ErrorIs(t, huge.ToMap(metainfo.WithValue(context.Background(), longKey+"k", "v"), m),
 		metainfo.ErrKeyTooLong, "prefix and key fit a u16 length")
 
-	tiny := metainfo.NewCodec(metainfo.WithMaxKeyLen(-1), metainfo.WithMaxValueLen(0), metainfo.WithMaxKeys(0), nil)
-	assert.NoError(t, tiny.ToMap(metainfo.WithValue(context.Background(), "k", "v"), m), "limits are at least 1")
-	assert.ErrorIs(t, tiny.ToMap(metainfo.WithValues(context.Background(), "k", "v", "j", "w"), m), metainfo.ErrTooManyKeys)
+	one := metainfo.NewCodec(metainfo.WithMaxKeyLen(1), metainfo.WithMaxValueLen(1), metainfo.WithMaxKeys(1), nil)
+	assert.NoError(t, one.ToMap(metainfo.WithValue(context.Background(), "k", "v"), m), "limits of 1")
+	assert.ErrorIs(t, one.ToMap(metainfo.WithValues(context.Background(), "k", "v", "j", "w"), m), metainfo.ErrTooManyKeys)
+	// Zero or less is the default (TestCodecLimitsZeroIsDefault), not 1.
+	dflt := metainfo.NewCodec(metainfo.WithMaxKeyLen(-1), metainfo.WithMaxValueLen(0), metainfo.WithMaxKeys(0))
+	assert.NoError(t, dflt.ToMap(metainfo.WithValues(context.Background(), "key", "value", "j", "w"), m))
 }
 
 func TestHTTPKeyCollisions(t *testing.T) {
