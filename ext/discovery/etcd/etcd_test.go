@@ -35,6 +35,16 @@ func addrsOf(ins []discovery.Instance) []string {
 	return out
 }
 
+// leaseOf returns the lease of the one instance registered under service.
+func leaseOf(ctx context.Context, t *testing.T, cli *clientv3.Client, service string) clientv3.LeaseID {
+	t.Helper()
+	resp, err := cli.Get(ctx, etcd.DefaultPrefix+service+"/", clientv3.WithPrefix())
+	require.NoError(t, err)
+	require.Len(t, resp.Kvs, 1)
+	require.NotZero(t, resp.Kvs[0].Lease, "the registration has a lease")
+	return clientv3.LeaseID(resp.Kvs[0].Lease)
+}
+
 func TestRegisteredInstanceResolves(t *testing.T) {
 	srv := startEtcd(t)
 	cli := srv.newClient()
@@ -105,15 +115,18 @@ func TestInstanceExpiresWhenKeepAliveStops(t *testing.T) {
 	require.NoError(t, reg.Register(ctx, "echo", in))
 
 	d := etcd.NewDiscoverer(srv.newClient())
-	// Outlive the TTL once, to show the keep-alive works.
-	time.Sleep(ttl + 500*time.Millisecond)
-	got, err := d.Resolve(ctx, "echo")
-	require.NoError(t, err)
-	require.Len(t, got, 1)
+	// The keep-alive works: the instance is there at every look until its
+	// first lease would have run out (etcd expires leases every 500ms).
+	for until := time.Now().Add(ttl + 500*time.Millisecond); time.Now().Before(until); {
+		got, err := d.Resolve(ctx, "echo")
+		require.NoError(t, err)
+		require.Len(t, got, 1, "the keep-alive renews the lease")
+		time.Sleep(100 * time.Millisecond) // paces the looks
+	}
 
 	require.NoError(t, procCli.Close())
 	stopped := time.Now()
-	got, err = d.Resolve(ctx, "echo")
+	got, err := d.Resolve(ctx, "echo")
 	require.NoError(t, err)
 	assert.Len(t, got, 1, "the instance stays until its lease runs out")
 	// etcd checks for expired leases every 500ms.
@@ -137,6 +150,7 @@ func TestEtcdRestart(t *testing.T) {
 	require.NoError(t, err)
 	defer bal.Close()
 	require.Equal(t, []string{in.Addr}, addrsOf(bal.Instances()))
+	before := leaseOf(ctx, t, cli, "echo")
 
 	srv.stop()
 	// Down for longer than the TTL: the client gives the lease up.
@@ -159,9 +173,20 @@ func TestEtcdRestart(t *testing.T) {
 		return err == nil && len(got) == 1
 	}, 20*time.Second, 50*time.Millisecond)
 	t.Logf("registration back %v after the restart", time.Since(restarted))
-	// Still there well after any lease from before the restart would have
-	// run out: the registration is alive again.
-	time.Sleep(2 * ttl)
+	// The registration is alive again on a lease of its own: the lease from
+	// before the restart runs out (etcd gives restored leases a full TTL)
+	// and the instance stays.
+	require.Eventually(t, func() bool {
+		c, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		r, err := cli.TimeToLive(c, before)
+		return err == nil && r.TTL == -1
+	}, 20*time.Second, 50*time.Millisecond, "the lease from before the restart expires")
+	after := leaseOf(ctx, t, cli, "echo")
+	assert.NotEqual(t, before, after, "registered again on a new lease")
+	r, err := cli.TimeToLive(ctx, after)
+	require.NoError(t, err)
+	assert.Positive(t, r.TTL, "the new lease is kept alive")
 	got, err := d.Resolve(ctx, "echo")
 	require.NoError(t, err)
 	assert.Equal(t, []string{in.Addr}, addrsOf(got))
