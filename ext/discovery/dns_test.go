@@ -2,6 +2,7 @@ package discovery_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,12 +94,29 @@ func TestDNSWatcherStopsOnClose(t *testing.T) {
 	ins, err := w.Next(context.Background())
 	require.NoError(t, err)
 	assert.Len(t, ins, 1)
+	// Close once Next waits for the refresh: it reads ctx.Done() only there.
+	ctx := &doneWatched{Context: context.Background(), waiting: make(chan struct{})}
 	go func() {
-		time.Sleep(10 * time.Millisecond)
+		<-ctx.waiting
 		_ = w.Close()
 	}()
-	_, err = w.Next(context.Background())
+	_, err = w.Next(ctx)
 	assert.ErrorIs(t, err, discovery.ErrClosed)
+	_, err = w.Next(context.Background())
+	assert.ErrorIs(t, err, discovery.ErrClosed, "and every Next after Close")
+}
+
+// doneWatched closes waiting the first time Done is called: the moment a
+// call given it starts to wait on the context.
+type doneWatched struct {
+	context.Context
+	once    sync.Once
+	waiting chan struct{}
+}
+
+func (c *doneWatched) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.waiting) })
+	return c.Context.Done()
 }
 
 func TestStaticWatcher(t *testing.T) {
