@@ -29,6 +29,12 @@ import (
 type countingListener struct {
 	net.Listener
 	accepted atomic.Int32
+	closed   atomic.Bool
+}
+
+func (l *countingListener) Close() error {
+	l.closed.Store(true)
+	return l.Listener.Close()
 }
 
 func (l *countingListener) Accept() (net.Conn, error) {
@@ -265,7 +271,7 @@ func TestMultiplexedShutdownAnswersThenDrains(t *testing.T) {
 	errs := holding(t, context.Background(), c, h, n)
 	shut := make(chan error, 1)
 	go func() { shut <- srv.Shutdown(context.Background()) }()
-	time.Sleep(10 * time.Millisecond) // let Shutdown begin; the calls hold either way
+	waitUntil(t, "Shutdown to stop accepting", ln.closed.Load)
 	close(h.release)
 	for range n {
 		assert.NoError(t, <-errs, "calls in flight are answered")
