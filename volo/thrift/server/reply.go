@@ -30,8 +30,7 @@ var notRun = &thrift.ApplicationException{
 // handler queued.
 func (c *conn) replyTo(ctx context.Context, r *request, res thrift.Struct, err error) {
 	var info map[string]string
-	var be *volo.BizError
-	isBiz := errors.As(err, &be)
+	be, isBiz := bizError(err)
 	if isHeader(r.framing) && (isBiz || hasBackward(ctx)) {
 		info = make(map[string]string)
 		if err := c.s.cfg.codec.BackwardToMap(ctx, info); err != nil {
@@ -53,6 +52,18 @@ func (c *conn) replyTo(ctx context.Context, r *request, res thrift.Struct, err e
 		err = thrift.NewApplicationException(thrift.ExceptionInternalError, "volo: the handler of "+r.name+" panicked")
 	}
 	c.writeReply(r, info, res, err)
+}
+
+// bizError returns the *volo.BizError in err's chain. A call that
+// succeeded costs nothing: the target errors.As needs lives on the heap,
+// and only here.
+func bizError(err error) (*volo.BizError, bool) {
+	if err == nil {
+		return nil, false
+	}
+	var be *volo.BizError
+	ok := errors.As(err, &be)
+	return be, ok
 }
 
 // hasBackward reports whether the handler queued backward values, so that
