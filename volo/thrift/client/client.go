@@ -460,9 +460,9 @@ func (t *transport) ioDeadline(deadline time.Time, hasDeadline bool) time.Time {
 // stream cannot be trusted.
 func (t *transport) decodeReply(ctx context.Context, d *thrift.Decoder, f *frame.Frame, call *thrift.Call, seq int32, deadline time.Time, hasDeadline bool) (reset, broken bool, err error) {
 	name, typ, rseq, err := thrift.DecodeMessage(d, call.Result)
-	var ae *thrift.ApplicationException
+	ae := appException(err)
 	switch {
-	case errors.As(err, &ae):
+	case ae != nil:
 	case err != nil:
 		return false, true, fmt.Errorf("%w: decoding the reply to %s: %w", volo.ErrProtocol, call.Method, err)
 	case typ != thrift.MessageReply:
@@ -534,4 +534,18 @@ func ctxError(ctx context.Context) error {
 		return fmt.Errorf("%w: %w", volo.ErrTimeout, ctx.Err())
 	}
 	return ctx.Err()
+}
+
+// appException returns the *thrift.ApplicationException in err's chain, or
+// nil. A reply that decoded costs nothing: the target errors.As needs
+// lives on the heap, and only here.
+func appException(err error) *thrift.ApplicationException {
+	if err == nil {
+		return nil
+	}
+	var ae *thrift.ApplicationException
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return nil
 }
