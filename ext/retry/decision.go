@@ -59,7 +59,7 @@ type Decision struct {
 	// Reason is what was decided.
 	Reason Reason
 	// Method is the key of the call's per-method policy
-	// ([WithMethodPolicies]), or empty.
+	// ([Requests].Method), or empty.
 	Method string
 	// Attempt is the number of attempts made or running when the decision
 	// was taken.
