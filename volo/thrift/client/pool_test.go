@@ -22,11 +22,19 @@ import (
 func upper(_ context.Context, msg string) (string, error) { return strings.ToUpper(msg), nil }
 
 // countingDialer dials TCP and counts the connections made.
-type countingDialer struct{ n atomic.Int64 }
+// countingDialer counts the connections it makes and keeps the last one.
+type countingDialer struct {
+	n    atomic.Int64
+	last atomic.Pointer[net.Conn]
+}
 
 func (d *countingDialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	d.n.Add(1)
-	return (&net.Dialer{}).DialContext(ctx, network, addr)
+	c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+	if err == nil {
+		d.last.Store(&c)
+	}
+	return c, err
 }
 
 func newClient(t *testing.T, opts ...client.Option) *echo.EchoClient {
@@ -79,7 +87,9 @@ func TestPeerClosedConnectionNotHandedOut(t *testing.T) {
 	e := newClient(t, client.WithAddress(ln.Addr().String()), client.WithDialer(d.dial))
 	_, err := e.Echo(context.Background(), "x")
 	require.NoError(t, err)
-	time.Sleep(100 * time.Millisecond)
+	pooled := *d.last.Load()
+	require.Eventually(t, func() bool { return client.PeerClosed(pooled) }, 10*time.Second, time.Millisecond,
+		"the server closes the idle connection")
 	_, err = e.Echo(context.Background(), "x")
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), d.n.Load())
