@@ -2,6 +2,7 @@ package retry_test
 
 import (
 	"context"
+	"math"
 	"errors"
 	"fmt"
 	"testing"
@@ -375,4 +376,19 @@ func TestCallerCancelIsNotRetried(t *testing.T) {
 	_, err := svc.Call(ctx, "a")
 	assert.ErrorIs(t, err, errNotSent)
 	assert.Equal(t, 1, inner.calls())
+}
+
+// A Policy field of zero or less is its default; only NoBackoff turns the
+// wait off.
+func TestPolicyZeroOrLessIsTheDefault(t *testing.T) {
+	for _, p := range []retry.Policy{
+		{},
+		{MaxAttempts: -1, InitialBackoff: -1, MaxBackoff: -1, Multiplier: -1},
+		{InitialBackoff: math.MinInt64, MaxBackoff: math.MinInt64, Multiplier: math.NaN()},
+	} {
+		svc := build(t, &counter{}, retry.New[string, string](nil, retry.WithPolicy(p), retry.WithoutBudget()))
+		assert.Equal(t, "retry(3 attempts, backoff 10ms..1s; no budget) -> *retry_test.counter", motore.Describe(svc), "%+v", p)
+	}
+	svc := build(t, &counter{}, retry.New[string, string](nil, retry.WithPolicy(retry.Policy{NoBackoff: true, InitialBackoff: time.Second}), retry.WithoutBudget()))
+	assert.Equal(t, "retry(3 attempts, no backoff; no budget) -> *retry_test.counter", motore.Describe(svc))
 }
