@@ -2,9 +2,9 @@ package retry_test
 
 import (
 	"context"
-	"math"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
