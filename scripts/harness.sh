@@ -41,7 +41,8 @@ secs() { # a Go duration in seconds, at least 1, for pprof's ?seconds=
 
 # start STACK: starts the server, sets addr, debug and srv.
 start() {
-	local out=$bin/server.out flags=()
+	local out flags=()
+	out=$(mktemp "$bin/server.XXXXXX") # a fresh file: the old one may still say the last server's address
 	[ -n "$PROFILE_DIR" ] && flags=(-profile-contention)
 	"${srvpin[@]}" "$bin/server" -stack "$1" "${flags[@]}" >"$out" &
 	srv=$!
@@ -84,7 +85,7 @@ for c in $CONCS; do
 					curl -s -o "$PROFILE_DIR/$tag.server.cpu" "http://$debug/debug/pprof/profile?seconds=$(secs "$DURATION")" &
 					cpid=$!
 				fi
-				"${clipin[@]}" "$bin/load" -mode "$mode" -addr "$addr" -c "$c" -size "$size" -d "$DURATION" -label "$name" >>"$results" ||
+				"${clipin[@]}" "$bin/load" -mode "$mode" -addr "$addr" -c "$c" -size "$size" -d "$DURATION" -label "$name" "${prof[@]}" >>"$results" ||
 					echo "$name	$c	$size	0	0	0	0	failed" >>"$results"
 				if [ ${#prof[@]} -gt 0 ]; then
 					wait "$cpid" || true
