@@ -16,6 +16,8 @@
 #   PROFILE_DIR=  when set: CPU, allocation, block and mutex profiles of
 #                 both sides of every row of the first pass go there
 set -euo pipefail
+# A relative PROFILE_DIR is relative to where the script was started.
+[ -z "${PROFILE_DIR:-}" ] || PROFILE_DIR=$(realpath -m "$PROFILE_DIR")
 cd "$(dirname "$0")/../bench"
 DURATION=${DURATION:-5s}
 PASSES=${PASSES:-3}
