@@ -124,7 +124,13 @@ func (s *Server) serve(st *transport.ServerStream) (*transport.Response, *codec.
 
 	msg, compressed, err := st.Message()
 	if err != nil {
-		return fail(volo.NewError(volo.CodeInternal, fmt.Errorf("volo: %w", err)))
+		code := volo.CodeInternal
+		if errors.Is(err, transport.ErrNoMessage) {
+			// A cardinality violation: UNIMPLEMENTED, as gRPC's status
+			// code list has it.
+			code = volo.CodeUnimplemented
+		}
+		return fail(volo.NewError(code, fmt.Errorf("volo: %w", err)))
 	}
 	req := r.desc.NewRequest()
 	if err := codec.Unmarshal(msg, compressed, st.Encoding, s.cfg.t.MaxRecvMsgSize, req); err != nil {

@@ -109,6 +109,7 @@ type serverStream struct {
 	call    *grpc.Call
 	enc     string
 	hdrSent bool
+	recvd   int // messages received
 }
 
 func (x *serverStream) Context() context.Context { return x.ctx }
@@ -142,24 +143,49 @@ func (x *serverStream) SendMsg(m proto.Message) error {
 }
 
 func (x *serverStream) RecvMsg(m proto.Message) error {
+	one := x.call.StreamDesc != nil && x.call.StreamDesc.Kind == grpc.ServerStreaming
+	if one && x.recvd > 0 {
+		return io.EOF
+	}
 	msg, compressed, err := x.st.Recv(x.ctx)
 	if err != nil {
-		if err == io.EOF {
-			return io.EOF
+		if one && err == io.EOF {
+			// A cardinality violation: UNIMPLEMENTED, as gRPC's status
+			// code list has it.
+			return volo.Errorf(volo.CodeUnimplemented, "volo: no request message for a server-streaming method")
 		}
-		var ve *volo.Error
-		if errors.As(err, &ve) {
-			return err
-		}
-		if x.ctx.Err() != nil {
-			return context.Cause(x.ctx)
-		}
-		return volo.NewError(volo.CodeCanceled, fmt.Errorf("volo: receiving: %w", err))
+		return x.recvError(err)
 	}
+	x.recvd++
 	if err := codec.Unmarshal(msg, compressed, x.call.Compression, x.s.cfg.t.MaxRecvMsgSize, m); err != nil {
 		return recvError(err)
 	}
+	if one {
+		// The one request of a server-streaming method ends the request
+		// stream; a second message is a cardinality violation.
+		switch _, _, err := x.st.Recv(x.ctx); {
+		case err == nil:
+			return volo.Errorf(volo.CodeUnimplemented, "volo: more than one request message for a server-streaming method")
+		case err != io.EOF:
+			return x.recvError(err)
+		}
+	}
 	return nil
+}
+
+// recvError is what RecvMsg returns for an error of the transport's Recv.
+func (x *serverStream) recvError(err error) error {
+	if err == io.EOF {
+		return io.EOF
+	}
+	var ve *volo.Error
+	if errors.As(err, &ve) {
+		return err
+	}
+	if x.ctx.Err() != nil {
+		return context.Cause(x.ctx)
+	}
+	return volo.NewError(volo.CodeCanceled, fmt.Errorf("volo: receiving: %w", err))
 }
 
 func (x *serverStream) SetHeader(md grpc.Metadata) error {

@@ -129,3 +129,13 @@ func grpcContentType(ct string) bool {
 	}
 	return len(ct) == len(p) || ct[len(p)] == '+' || ct[len(p)] == ';'
 }
+
+// protoSubtype reports whether the gRPC content-type ct names the proto
+// codec: no subtype or +proto, parameters aside.
+func protoSubtype(ct string) bool {
+	rest := ct[len("application/grpc"):]
+	if i := strings.IndexByte(rest, ';'); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest == "" || strings.EqualFold(rest, "+proto")
+}

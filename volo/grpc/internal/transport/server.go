@@ -362,6 +362,9 @@ func (c *ServerConn) onHeaders(id uint32, fields []hpack.HeaderField, endStream,
 	case !grpcContentType(ct):
 		c.refuse(id, "415", grpc.Status{Code: volo.CodeInternal, Message: "volo: content-type " + ct + " is not gRPC"}, endStream)
 		return nil
+	case !protoSubtype(ct):
+		c.refuse(id, "200", grpc.Status{Code: volo.CodeInternal, Message: "volo: content-type " + ct + ": only the proto codec is served"}, endStream)
+		return nil
 	case len(path) < 2 || path[0] != '/':
 		c.refuse(id, "200", grpc.Status{Code: volo.CodeUnimplemented, Message: "volo: malformed method name " + path}, endStream)
 		return nil
@@ -476,7 +479,9 @@ func checkUnary(b []byte, max int) (grpc.Status, bool) {
 			Message: fmt.Sprintf("volo: received message larger than max (%d vs. %d)", n, max)}, true
 	}
 	if len(b) > 5+int(n) {
-		return grpc.Status{Code: volo.CodeInternal, Message: "volo: more than one request message for a unary method"}, true
+		// A cardinality violation: UNIMPLEMENTED, as gRPC's status code
+		// list has it.
+		return grpc.Status{Code: volo.CodeUnimplemented, Message: "volo: more than one request message for a unary method"}, true
 	}
 	return grpc.Status{}, false
 }
@@ -748,24 +753,41 @@ func (s *ServerStream) abortWrite(st grpc.Status) {
 	}
 }
 
-// writeTrailersOnly writes one HEADERS frame that ends the stream, without
-// waiting for flow control (HEADERS take none).
+// writeTrailersOnly ends a stream that sent no message, without waiting
+// for flow control (HEADERS take none): with one HEADERS frame when the
+// handler set no response headers, else with the headers and then the
+// trailers, so that the client reads the headers as headers (grpc-go's
+// client reads the metadata of a trailers-only response as trailers).
 func (s *ServerStream) writeTrailersOnly(st grpc.Status, header grpc.Metadata, mi map[string][]string, trailer grpc.Metadata) error {
 	c := s.c
 	var arr [12]hpack.HeaderField
 	fs := append(arr[:0], hpack.HeaderField{Name: ":status", Value: "200"}, hpack.HeaderField{Name: "content-type", Value: "application/grpc"})
-	fs = appendStatus(fs, st)
-	fs = appendMetadata(fs, header)
-	fs = appendRaw(fs, mi)
-	fs = appendMetadata(fs, trailer)
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if c.werr != nil {
 		return c.werr
 	}
+	if (len(header) > 0 || len(mi) > 0) && !s.hdrSent {
+		hb, err := c.encodeHeadersLocked(appendRaw(appendMetadata(fs, header), mi))
+		if err == nil {
+			s.hdrSent = true
+			c.wbuf = appendHeaders(c.ensureBuf(), s.id, hb, false, c.peerMaxFrame)
+			fs = fs[:0]
+		}
+	}
+	if !s.hdrSent {
+		fs = appendMetadata(fs, header)
+		fs = appendRaw(fs, mi)
+	}
+	fs = appendStatus(fs, st)
+	fs = appendMetadata(fs, trailer)
 	block, err := c.encodeHeadersLocked(fs)
 	if err != nil {
-		block, _ = c.encodeHeadersLocked(appendStatus(arr[:2], grpc.Status{Code: volo.CodeInternal, Message: "volo: " + err.Error()}))
+		n := 2
+		if s.hdrSent {
+			n = 0
+		}
+		block, _ = c.encodeHeadersLocked(appendStatus(arr[:n], grpc.Status{Code: volo.CodeInternal, Message: "volo: " + err.Error()}))
 	}
 	c.wbuf = appendHeaders(c.ensureBuf(), s.id, block, true, c.peerMaxFrame)
 	c.kickLocked()
