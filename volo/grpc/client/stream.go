@@ -125,15 +125,21 @@ func (s *clientStream) RecvMsg(m proto.Message) error {
 	if s.over {
 		return s.finalErr
 	}
+	one := !s.call.StreamDesc.Kind.ServerStreams()
 	if err := s.recv(m); err != nil {
+		if one && err == io.EOF {
+			// A cardinality violation: UNIMPLEMENTED, as gRPC's status
+			// code list has it.
+			err = volo.NewError(volo.CodeUnimplemented, fmt.Errorf("%w: no response message and status OK for a client-streaming method", volo.ErrProtocol))
+		}
 		s.over, s.finalErr = true, err
 		return err
 	}
-	if !s.call.StreamDesc.Kind.ServerStreams() {
+	if one {
 		// One response: the call must end after it, with its status.
 		err := s.recv(nil)
 		if err == nil {
-			err = fmt.Errorf("%w: more than one response message for a client-streaming method", volo.ErrProtocol)
+			err = volo.NewError(volo.CodeUnimplemented, fmt.Errorf("%w: more than one response message for a client-streaming method", volo.ErrProtocol))
 			s.cs.Cancel()
 		}
 		s.over, s.finalErr = true, err
@@ -201,7 +207,12 @@ func (s *clientStream) Header() (grpc.Metadata, error) {
 	}
 	select {
 	case <-s.cs.Done():
-		// Trailers only, or a failure: no headers.
+		// The headers came before the end of a failed call too, as
+		// grpc-go's client has them; trailers only, or a failure before
+		// the headers, has no headers.
+		if s.cs.Response.Headed {
+			return s.cs.Response.Header, nil
+		}
 		if err := s.cs.Err(); err != nil {
 			return nil, s.recvErr(err)
 		}

@@ -235,7 +235,9 @@ func (t *transport) Call(ctx context.Context, call *grpc.Call) (proto.Message, e
 		return nil, fmt.Errorf("%w: %w", volo.ErrProtocol, err)
 	}
 	if msg == nil {
-		return nil, volo.NewRemoteError(volo.CodeInternal, "the server sent no response message and status OK")
+		// A cardinality violation: UNIMPLEMENTED, as gRPC's status code
+		// list has it.
+		return nil, volo.NewRemoteError(volo.CodeUnimplemented, "the server sent no response message and status OK")
 	}
 	if err := codec.Unmarshal(msg, compressed, resp.Encoding, t.cfg.t.MaxRecvMsgSize, call.Resp); err != nil {
 		return nil, recvError(err)

@@ -43,6 +43,7 @@ type clientStream struct {
 	done     chan struct{}
 	err      error
 	finished bool // under c.mu
+	drain    bool // the reader's: finish lets the messages before its error be read
 }
 
 // Request is one unary call.
@@ -67,8 +68,11 @@ type Response2 struct {
 	Metainfo        map[string][]string
 	Encoding        string
 	Status          grpc.Status
-	buf             *codec.Buffer
-	max             int
+	// Headed reports whether the response headers came in a HEADERS frame
+	// of their own, not in a trailers-only response.
+	Headed bool
+	buf    *codec.Buffer
+	max    int
 }
 
 // Message returns the response's one message and whether it is compressed;
@@ -400,7 +404,9 @@ func (c *ClientConn) finish(s *clientStream, err error) {
 	c.mu.Unlock()
 	s.err = err
 	if s.q != nil {
-		if err != nil {
+		if err != nil && s.drain {
+			s.q.endWith(err)
+		} else if err != nil {
 			s.q.fail(err)
 		} else {
 			s.q.push(nil, 0, true)
@@ -502,6 +508,9 @@ func (c *ClientConn) onHeaders(id uint32, fields []hpack.HeaderField, endStream,
 		}
 	}
 	if !endStream {
+		if !trailers {
+			r.Headed = true
+		}
 		if s.hdrCh != nil {
 			c.mu.Lock()
 			if !s.hdrDone {
@@ -513,6 +522,7 @@ func (c *ClientConn) onHeaders(id uint32, fields []hpack.HeaderField, endStream,
 		return nil
 	}
 	if !gotStatus {
+		s.drain = true
 		c.finish(s, volo.NewRemoteError(volo.CodeInternal, "the server ended the stream without grpc-status"))
 		return nil
 	}
@@ -567,6 +577,7 @@ func (c *ClientConn) onData(id uint32, data []byte, flowLen int, endStream bool)
 			c.control(func(b []byte) []byte { return appendWindowUpdate(b, id, uint32(ack)) })
 		}
 		if endStream {
+			s.drain = true
 			c.finish(s, volo.NewRemoteError(volo.CodeInternal, "the server ended the stream without trailers"))
 		}
 		return nil
@@ -600,7 +611,7 @@ func (c *ClientConn) onData(id uint32, data []byte, flowLen int, endStream bool)
 				return nil
 			case uint64(len(r.buf.B)) > 5+n:
 				c.control(func(b []byte) []byte { return appendRSTStream(b, id, http2.ErrCodeCancel) })
-				c.finish(s, volo.NewError(volo.CodeInternal, fmt.Errorf("%w: more than one response message for a unary method", ErrProtocol)))
+				c.finish(s, volo.NewError(volo.CodeUnimplemented, fmt.Errorf("%w: more than one response message for a unary method", ErrProtocol)))
 				return nil
 			}
 		}

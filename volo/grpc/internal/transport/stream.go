@@ -25,6 +25,7 @@ type recvQueue struct {
 	buf     []byte
 	off     int
 	end     bool  // the peer ended its side
+	endErr  error // with end: what follows the last message instead of io.EOF
 	err     error // the stream failed
 	left    int64 // what the peer may still send
 	pending int64 // consumed or admitted, not yet given back
@@ -110,6 +111,17 @@ func (q *recvQueue) fail(err error) {
 	q.signal()
 }
 
+// endWith ends the queue with err after the messages before it: the peer
+// ended the stream badly, but what it sent before stays readable.
+func (q *recvQueue) endWith(err error) {
+	q.mu.Lock()
+	if q.err == nil && !q.end {
+		q.end, q.endErr = true, err
+	}
+	q.mu.Unlock()
+	q.signal()
+}
+
 // next returns the next message, valid until the next call, waiting for it until done or
 // ctx ends; giveBack sends the window to return. It returns io.EOF when
 // the peer ended its side after the last message.
@@ -164,6 +176,9 @@ func (q *recvQueue) next(ctx context.Context, done <-chan struct{}, giveBack fun
 			q.mu.Unlock()
 			if trailing > 0 {
 				return nil, false, volo.NewError(volo.CodeInternal, fmt.Errorf("%w: the stream ended inside a message", ErrProtocol))
+			}
+			if q.endErr != nil {
+				return nil, false, q.endErr
 			}
 			return nil, false, io.EOF
 		}
