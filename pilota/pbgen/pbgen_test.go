@@ -3,6 +3,7 @@ package pbgen_test
 import (
 	"errors"
 	"flag"
+	"go/format"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,4 +172,19 @@ func TestGenerateNameClash(t *testing.T) {
 	assert.ErrorIs(t, err, pbgen.ErrGenerate)
 	assert.ErrorIs(t, err, pbgen.ErrNameClash)
 	assert.EqualError(t, err, "pbgen: cannot generate: Go name clash: service bad.Greeter of clash.proto needs the Go name GreeterClient, which message bad.GreeterClient of clash.proto has in the same Go package")
+}
+
+// The output is gofmt-clean even when the .proto file's comments are not
+// doc comments as gofmt writes them (a list right after a line of text).
+func TestGenerateGofmtClean(t *testing.T) {
+	prog, err := pbgen.Load("testdata/doclist/doclist.proto")
+	require.NoError(t, err)
+	files, err := pbgen.Generate(prog, "example.com/p/gen")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		formatted, err := format.Source(f.Content)
+		require.NoError(t, err, f.Path)
+		assert.Equal(t, string(formatted), string(f.Content), "%s is not gofmt-clean", f.Path)
+	}
 }
