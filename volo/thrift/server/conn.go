@@ -20,8 +20,13 @@ import (
 )
 
 // conn serves one connection: its goroutine reads and decodes requests, and
-// each call runs on a goroutine of its own, so a peer that pipelines gets
-// its calls run concurrently; replies are written whole, one at a time.
+// hands each call to a worker goroutine of the connection that is free, or
+// starts one if none is, so a peer that pipelines gets its calls run
+// concurrently, and a call never waits for another; replies are written
+// whole, one at a time. A worker waits for the next call for workerIdle
+// after its last one, so that a busy connection reuses its goroutines and
+// their grown stacks instead of starting one per call, and an idle one
+// keeps only its reader.
 type conn struct {
 	s      *Server
 	nc     net.Conn
@@ -53,7 +58,15 @@ type conn struct {
 	running map[*request]struct{} // for abort
 
 	slots chan struct{} // one per call running, when calls are capped
+
+	// work hands a request to a worker waiting for one; a send succeeds
+	// only when a worker is free (see start).
+	work chan *request
 }
+
+// workerIdle is how long a connection's worker goroutine waits for another
+// call before it ends.
+const workerIdle = 250 * time.Millisecond
 
 func newConn(s *Server, nc net.Conn) *conn {
 	br := bufio.NewReaderSize(nc, 4096)
@@ -64,6 +77,7 @@ func newConn(s *Server, nc net.Conn) *conn {
 		fr:   frame.NewReader(br, frame.WithMaxFrameSize(s.cfg.maxFrame)),
 		d:    thrift.NewDecoder(nil),
 		done: make(chan struct{}),
+		work: make(chan *request),
 	}
 	c.read()
 	if a := nc.RemoteAddr(); a != nil {
@@ -291,8 +305,39 @@ func (c *conn) start(f *frame.Frame) bool {
 	}
 	c.running[r] = struct{}{}
 	c.mu.Unlock()
-	go c.run(r)
+	select {
+	case c.work <- r:
+		// A free worker took it.
+	default:
+		// Every worker is running a call: the request does not wait for
+		// one of them.
+		c.s.wg.Add(1)
+		go c.worker(r)
+	}
 	return true
+}
+
+// worker runs r, then each request start hands it, until none comes for
+// workerIdle or the connection is closed.
+func (c *conn) worker(r *request) {
+	defer c.s.wg.Done()
+	var idle *time.Timer
+	for {
+		c.run(r)
+		if idle == nil {
+			idle = time.NewTimer(workerIdle)
+		} else {
+			idle.Reset(workerIdle)
+		}
+		select {
+		case r = <-c.work:
+		case <-idle.C:
+			return
+		case <-c.done:
+			idle.Stop()
+			return
+		}
+	}
 }
 
 // run calls the stack and replies.

@@ -261,3 +261,68 @@ func newRawClient(t *testing.T, addr string) *client.Client {
 	t.Cleanup(func() { c.Close() })
 	return c
 }
+
+// A request that arrives while the connection's worker runs a call does
+// not wait for that call: it gets a goroutine of its own. The first call
+// leaves a free worker behind, which the blocking call takes.
+func TestCallDoesNotWaitForTheWorkerOfAnother(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	started := make(chan struct{})
+	release := make(chan struct{})
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
+		if msg == "block" {
+			close(started)
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+		}
+		return msg, nil
+	}), quiet)
+
+	c := dialRaw(t, ln.Addr().String())
+	r := frame.NewReader(c)
+	send := func(seq int32, msg string) {
+		t.Helper()
+		req, err := frame.AppendMessage(nil, frame.Framed, nil, "echo", thrift.MessageCall, seq, &echo.EchoEchoArgs{Msg: msg})
+		require.NoError(t, err)
+		_, err = c.Write(req)
+		require.NoError(t, err)
+	}
+	recv := func() (int32, string) {
+		t.Helper()
+		var fr frame.Frame
+		require.NoError(t, r.Next(&fr))
+		var res echo.EchoEchoResult
+		_, typ, seq, err := thrift.DecodeMessage(thrift.NewDecoder(fr.Payload), &res)
+		require.NoError(t, err)
+		require.Equal(t, thrift.MessageReply, typ)
+		require.NotNil(t, res.Success)
+		return seq, *res.Success
+	}
+
+	send(1, "warm")
+	seq, msg := recv()
+	require.Equal(t, int32(1), seq)
+	require.Equal(t, "warm", msg)
+
+	send(2, "block")
+	<-started
+	send(3, "free")
+	seq, msg = recv()
+	assert.Equal(t, int32(3), seq, "the second call was answered while the first still ran")
+	assert.Equal(t, "free", msg)
+	close(release)
+	seq, msg = recv()
+	assert.Equal(t, int32(2), seq)
+	assert.Equal(t, "block", msg)
+
+	// Both workers are free now: more calls in a row reuse them.
+	for i := range int32(5) {
+		send(10+i, "again")
+		seq, msg = recv()
+		assert.Equal(t, 10+i, seq)
+		assert.Equal(t, "again", msg)
+	}
+}
