@@ -7,7 +7,9 @@
 // Every frame and header list is bounded before it is allocated; floods of
 // frames that cost the peer nothing (the "rapid reset" pattern among
 // them), endless CONTINUATION chains and peers that never open their
-// flow-control window are cut off without touching other connections;
+// flow-control window are cut off without touching other connections; the
+// unary request bytes one connection holds are bounded
+// (WithMaxConnRequestBytes);
 // Shutdown drains with GOAWAY within the deadline its context gives.
 //
 // # Experimental

@@ -64,6 +64,11 @@ const (
 	// (SETTINGS, PING, RST_STREAM, PRIORITY, WINDOW_UPDATE on closed
 	// streams, empty DATA) a connection may send per second.
 	DefaultFloodLimit = transport.DefaultFloodLimit
+	// DefaultMaxConnRequestBytes bounds the bytes of unary requests one
+	// connection holds buffered (64 MiB): without it a client could make
+	// a connection hold max concurrent streams x max receive size (1000 x
+	// 4 MiB).
+	DefaultMaxConnRequestBytes = transport.DefaultMaxConnRequestBytes
 )
 
 func newConfig(opts []Option) config {
@@ -198,6 +203,17 @@ func WithIdleTimeout(d time.Duration) Option {
 // connection is touched. Default: [DefaultFloodLimit].
 func WithFloodLimit(n int) Option {
 	return optionFunc(func(c *config) { c.t.FloodLimit = n })
+}
+
+// WithMaxConnRequestBytes bounds the bytes of unary requests one
+// connection holds buffered: arrived, their handlers not yet answered. The
+// server gives flow-control window back as a unary request's bytes arrive,
+// so the window does not bound them; a request whose bytes would take the
+// connection past n is answered with resource exhausted, and its bytes are
+// dropped. n is never below one largest request (WithMaxRecvMsgSize + 5).
+// Zero or less: the default, [DefaultMaxConnRequestBytes] (64 MiB).
+func WithMaxConnRequestBytes(n int64) Option {
+	return optionFunc(func(c *config) { c.t.MaxConnRequestBytes = n })
 }
 
 // WithMaxConns caps the open connections: one accepted over the cap is

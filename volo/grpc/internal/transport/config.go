@@ -40,6 +40,11 @@ type Config struct {
 	// (SETTINGS, PING, RST_STREAM, PRIORITY, WINDOW_UPDATE, empty DATA,
 	// refused streams) allowed per second before the connection is cut.
 	FloodLimit int
+	// MaxConnRequestBytes (server): the bytes of unary requests one
+	// connection may hold buffered, arrived but not yet answered; a
+	// request that would take it past the bound is refused with resource
+	// exhausted. Never below one largest message (MaxRecvMsgSize + 5).
+	MaxConnRequestBytes int64
 }
 
 // Defaults.
@@ -55,6 +60,7 @@ const (
 	DefaultWriteTimeout          = 30 * time.Second
 	DefaultMinPingInterval       = 5 * time.Minute
 	DefaultFloodLimit            = 1000
+	DefaultMaxConnRequestBytes   = 64 << 20
 	// MaxPingStrikes is how many too-early pings a server forgives.
 	MaxPingStrikes = 2
 	// maxControlBacklog bounds the bytes of frames queued in answer to
@@ -103,6 +109,10 @@ func (c Config) WithDefaults() Config {
 	if c.FloodLimit <= 0 {
 		c.FloodLimit = DefaultFloodLimit
 	}
+	if c.MaxConnRequestBytes <= 0 {
+		c.MaxConnRequestBytes = DefaultMaxConnRequestBytes
+	}
+	c.MaxConnRequestBytes = max(c.MaxConnRequestBytes, int64(c.MaxRecvMsgSize)+5)
 	return c
 }
 

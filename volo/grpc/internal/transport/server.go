@@ -42,6 +42,9 @@ type ServerConn struct {
 	closingErr error
 	// resetStrikes counts streams refused since one finished.
 	resetStrikes int
+	// buffered counts the bytes of unary request buffers, against
+	// MaxConnRequestBytes.
+	buffered atomic.Int64
 }
 
 // ServerStream is one request on a server connection.
@@ -64,6 +67,7 @@ type ServerStream struct {
 	sendWin     int64 // under c.wmu
 	recvLeft    int64 // reader only
 	recvUnacked int64
+	held        int64         // bytes of buf counted in the connection's buffered
 	buf         *codec.Buffer // request bytes, prefixes included
 	refused     bool          // answered by the transport; data ignored
 	q           *recvQueue    // a streaming call's requests
@@ -441,10 +445,16 @@ func (c *ServerConn) onData(id uint32, data []byte, flowLen int, endStream bool)
 			s.buf = codec.GetBuffer()
 		}
 		s.buf.B = append(s.buf.B, data...)
-		if st, bad := checkUnary(s.buf.B, c.cfg.MaxRecvMsgSize); bad {
+		s.held += int64(len(data))
+		total := c.buffered.Add(int64(len(data)))
+		st, bad := checkUnary(s.buf.B, c.cfg.MaxRecvMsgSize)
+		if !bad && total > c.cfg.MaxConnRequestBytes {
+			st, bad = grpc.Status{Code: volo.CodeResourceExhausted,
+				Message: fmt.Sprintf("volo: the connection's buffered requests are over the limit (%d bytes)", c.cfg.MaxConnRequestBytes)}, true
+		}
+		if bad {
 			s.refused = true
-			s.buf.Free()
-			s.buf = nil
+			s.freeBuf()
 			c.refuse(id, "200", st, endStream)
 			if endStream {
 				c.mu.Lock()
@@ -566,6 +576,15 @@ func (s *ServerStream) freeBuf() {
 		s.buf.Free()
 		s.buf = nil
 	}
+	s.release()
+}
+
+// release takes the stream's buffered bytes off the connection's count.
+func (s *ServerStream) release() {
+	if s.held != 0 {
+		s.c.buffered.Add(-s.held)
+		s.held = 0
+	}
 }
 
 // finishLocked forgets the stream; c.mu held.
@@ -583,6 +602,7 @@ func (s *ServerStream) finishLocked() {
 	if s.buf != nil && s.dispatched {
 		s.buf.Free()
 		s.buf = nil
+		s.release()
 	}
 	c.resetStrikes = 0
 	if c.active == 0 {
