@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -129,5 +130,36 @@ func TestStreamMessagesBeforeMissingTrailers(t *testing.T) {
 	err = st.RecvMsg(m)
 	if code := volo.CodeOf(err); code != volo.CodeInternal || errors.Is(err, io.EOF) {
 		t.Fatalf("got %v (%v), want internal", code, err)
+	}
+}
+
+// A call the caller cancels while its connection is still being set up
+// (the server accepted but sent no SETTINGS yet) is canceled, not a
+// connection failure.
+func TestCancelWhileConnecting(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			accepted <- c
+		}
+		close(accepted)
+	}()
+	c := newClient(t, client.WithAddress(ln.Addr().String()))
+	ctx, cancel := context.WithCancel(ctxT(t))
+	errc := make(chan error, 1)
+	go func() { errc <- c.Call(ctx, unaryCall, &testpb.SimpleRequest{}, new(testpb.SimpleResponse)) }()
+	conn := <-accepted
+	cancel()
+	err = <-errc
+	ln.Close()
+	if conn != nil {
+		conn.Close()
+	}
+	if code := volo.CodeOf(err); code != volo.CodeCanceled {
+		t.Fatalf("got %v (%v), want canceled", code, err)
 	}
 }

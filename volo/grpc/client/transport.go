@@ -341,6 +341,11 @@ func (p *pool) get(ctx context.Context) (*itransport.ClientConn, error) {
 		select {
 		case <-wait:
 		case <-ctx.Done():
+			if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				// The caller gave up: canceled, as grpc-go's client has
+				// it, not a connection failure to retry elsewhere.
+				return nil, ctxError(ctx, "connecting to "+p.addr)
+			}
 			return nil, &connError{msg: "volo: connecting to " + p.addr, err: ctxError(ctx, "connecting"), notSent: true}
 		}
 		p.mu.Lock()
