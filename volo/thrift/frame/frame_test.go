@@ -7,10 +7,12 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
 	"time"
+	"unsafe"
 
 	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
 
@@ -397,4 +399,83 @@ func TestHugeRPCTimeoutIsClampedNotRefused(t *testing.T) {
 		require.NoError(t, frame.NewReader(bytes.NewReader(b)).Next(&fr), "timeout %d written, then refused", d)
 		assert.Equal(t, most, fr.Header.RPCTimeout, d)
 	}
+}
+
+// The keys and routing values of a stream's TTHeader frames are read into
+// the same strings frame after frame, but each frame gets a map of its
+// own: a request that keeps its header sees none of the next frame's
+// entries, and its strings cannot change. Keys past the interner's bounds
+// (more than it holds, longer than it keeps) still read right.
+func TestHeaderStringsRepeatWithoutCopies(t *testing.T) {
+	long := strings.Repeat("L", 100)
+	header := func(i int) *frame.Header {
+		h := &frame.Header{
+			SeqID: int32(i), FromService: "caller", ToService: "echo.svc", ToMethod: "echo",
+			StrInfo: map[string]string{frame.KeyIDLServiceName: "Echo", "RPC_PERSIST_user": "u" + strconv.Itoa(i)},
+		}
+		if i == 3 {
+			// More keys than the interner holds, and one longer than it keeps.
+			h.StrInfo[long] = "x"
+			for k := range 20 {
+				h.StrInfo["k"+strconv.Itoa(k)] = strconv.Itoa(i)
+			}
+		}
+		return h
+	}
+	var stream []byte
+	for i := range 4 {
+		var err error
+		stream, err = frame.AppendMessage(stream, frame.TTHeader, header(i), "echo", thrift.MessageCall, int32(i), &echo.EchoEchoArgs{Msg: "m"})
+		require.NoError(t, err)
+	}
+	r := frame.NewReader(bytes.NewReader(stream))
+	var kept []frame.Header
+	for range 4 {
+		var f frame.Frame
+		require.NoError(t, r.Next(&f))
+		kept = append(kept, f.Header)
+	}
+	for i, h := range kept {
+		want := header(i)
+		assert.Equal(t, want.StrInfo, h.StrInfo, "frame %d kept its own entries", i)
+		assert.Equal(t, want.ToService, h.ToService)
+		assert.Equal(t, want.ToMethod, h.ToMethod)
+	}
+	same := func(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
+	assert.True(t, same(kept[1].ToService, kept[2].ToService), "the service name is read into the string of the frame before")
+	assert.True(t, same(kept[1].ToMethod, kept[2].ToMethod))
+	assert.True(t, same(kept[1].StrInfo[frame.KeyIDLServiceName], kept[2].StrInfo[frame.KeyIDLServiceName]))
+	keyOf := func(m map[string]string, k string) string {
+		for mk := range m {
+			if mk == k {
+				return mk
+			}
+		}
+		return ""
+	}
+	assert.True(t, same(keyOf(kept[1].StrInfo, "RPC_PERSIST_user"), keyOf(kept[2].StrInfo, "RPC_PERSIST_user")))
+	assert.NotEqual(t, kept[1].StrInfo["RPC_PERSIST_user"], kept[2].StrInfo["RPC_PERSIST_user"], "values differ per frame")
+}
+
+// A TTHeader frame whose keys and routing values the stream has sent
+// before allocates only its map and the values that change.
+func TestRepeatedHeaderAllocations(t *testing.T) {
+	h := &frame.Header{
+		SeqID: 1, FromService: "caller", ToService: "echo.svc", ToMethod: "echo",
+		StrInfo: map[string]string{frame.KeyIDLServiceName: "Echo", "RPC_PERSIST_user": "u1", "RPC_TRANSIT_t": "t1"},
+	}
+	one, err := frame.AppendMessage(nil, frame.TTHeader, h, "echo", thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: "m"})
+	require.NoError(t, err)
+	stream := bytes.Repeat(one, 200)
+	r := frame.NewReader(bytes.NewReader(stream))
+	var f frame.Frame
+	require.NoError(t, r.Next(&f)) // the first frame fills the interner
+	allocs := testing.AllocsPerRun(100, func() {
+		f = frame.Frame{}
+		require.NoError(t, r.Next(&f))
+	})
+	// The map (header and one bucket) and the two metainfo values.
+	assert.LessOrEqual(t, allocs, 4.0)
+	assert.Equal(t, "echo.svc", f.Header.ToService)
+	assert.Equal(t, "u1", f.Header.StrInfo["RPC_PERSIST_user"])
 }

@@ -32,6 +32,7 @@ type Reader struct {
 	cfg  config
 	buf  []byte
 	scan *thrift.Scanner
+	in   interner
 }
 
 // retainMax is the largest buffer a Reader keeps between frames.
@@ -130,7 +131,7 @@ func (r *Reader) ttheader(f *Frame) error {
 		return err
 	}
 	f.Header.Flags, f.Header.SeqID = fh.flags, fh.seqID
-	if err := parseHeader(frame[fixedLen:fixedLen+fh.headerSize], &f.Header); err != nil {
+	if err := parseHeader(frame[fixedLen:fixedLen+fh.headerSize], &f.Header, &r.in); err != nil {
 		return err
 	}
 	if f.Header.ProtocolID != ProtocolBinary {

@@ -45,8 +45,9 @@ func parseFixed(b []byte, maxFrame, maxHeader int) (fixedHeader, error) {
 }
 
 // parseHeader decodes the variable header b into h, which the caller has
-// reset. Strings are copied out of b.
-func parseHeader(b []byte, h *Header) error {
+// reset. Strings are copied out of b; keys and routing values that in has
+// seen before are its strings (in may be nil).
+func parseHeader(b []byte, h *Header, in *interner) error {
 	h.ProtocolID = ProtocolID(b[0])
 	if n := int(b[1]); n > 0 {
 		// Transforms (compression) change the payload; volo implements none
@@ -56,7 +57,7 @@ func parseHeader(b []byte, h *Header) error {
 		}
 		return &UnsupportedError{Protocol: "ttheader transform " + strconv.Itoa(int(b[2]))}
 	}
-	p := headerParser{b: b, off: 2}
+	p := headerParser{b: b, off: 2, in: in}
 	for p.off < len(p.b) {
 		id := p.b[p.off]
 		p.off++
@@ -84,6 +85,7 @@ func parseHeader(b []byte, h *Header) error {
 type headerParser struct {
 	b   []byte
 	off int
+	in  *interner
 }
 
 func (p *headerParser) u16() (int, error) {
@@ -136,11 +138,16 @@ func (p *headerParser) strKV(h *Header) error {
 		if err != nil {
 			return err
 		}
-		v, err := p.str()
+		v, err := p.bytes()
 		if err != nil {
 			return err
 		}
-		h.StrInfo[string(k)] = v
+		key := p.in.str(k)
+		if key == KeyIDLServiceName {
+			h.StrInfo[key] = p.in.str(v)
+		} else {
+			h.StrInfo[key] = string(v)
+		}
 	}
 	return nil
 }
@@ -159,7 +166,7 @@ func (p *headerParser) intKV(h *Header) error {
 		if err != nil {
 			return err
 		}
-		if err := setInt(h, uint16(k), v); err != nil {
+		if err := setInt(h, uint16(k), v, p.in); err != nil {
 			return err
 		}
 	}
@@ -167,14 +174,14 @@ func (p *headerParser) intKV(h *Header) error {
 }
 
 // setInt stores int key k: typed keys in their fields, others in IntInfo.
-func setInt(h *Header, k uint16, v []byte) error {
+func setInt(h *Header, k uint16, v []byte, in *interner) error {
 	switch k {
 	case KeyFromService:
-		h.FromService = string(v)
+		h.FromService = in.str(v)
 	case KeyToService:
-		h.ToService = string(v)
+		h.ToService = in.str(v)
 	case KeyToMethod:
-		h.ToMethod = string(v)
+		h.ToMethod = in.str(v)
 	case KeyRPCTimeout:
 		ms, err := strconv.ParseInt(string(v), 10, 64)
 		if err != nil || ms < 0 || ms > maxRPCTimeoutMillis {
@@ -209,4 +216,38 @@ func parseMsgType(v []byte) (thrift.MessageType, bool) {
 	}
 	t := thrift.MessageType(n)
 	return t, t.Valid()
+}
+
+// Bounds of an interner: the strings it keeps and the longest it keeps.
+const (
+	internEntries = 16
+	internMaxLen  = 64
+)
+
+// interner returns the strings of a stream's headers that repeat from
+// frame to frame (the keys, the service and method names) without a new
+// copy each time. Strings cannot change, so a request that keeps one
+// shares nothing it could see altered. It keeps at most internEntries
+// short strings, replacing the oldest, so a peer that sends a new key in
+// every frame costs a scan and the copy it would cost anyway. A nil
+// interner copies every string.
+type interner struct {
+	s    [internEntries]string
+	next int
+}
+
+// str returns b as a string.
+func (in *interner) str(b []byte) string {
+	if in == nil || len(b) == 0 || len(b) > internMaxLen {
+		return string(b)
+	}
+	for i := range in.s {
+		if in.s[i] == string(b) {
+			return in.s[i]
+		}
+	}
+	s := string(b)
+	in.s[in.next] = s
+	in.next = (in.next + 1) % internEntries
+	return s
 }
