@@ -35,7 +35,7 @@ func TestKeepaliveDropsASilentServer(t *testing.T) {
 		io.Copy(io.Discard, nc)
 	}()
 	c := newClient(t, client.WithAddress(ln.Addr().String()), client.WithKeepalive(50*time.Millisecond, 50*time.Millisecond, true),
-		client.WithReadWriteTimeout(0))
+		client.WithoutReadWriteTimeout())
 	ctx := ctxT(t) // 10 s
 	start := time.Now()
 	err = c.Call(ctx, emptyCall, &testpb.Empty{}, new(testpb.Empty))

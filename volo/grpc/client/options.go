@@ -25,10 +25,15 @@ const (
 	DefaultConnsPerAddr = 2
 	// DefaultMaxRecvMsgSize bounds a response message, as grpc-go's does.
 	DefaultMaxRecvMsgSize = itransport.DefaultMaxRecvMsgSize
+	// DefaultKeepaliveTimeout is how long a ping of [WithKeepalive] waits
+	// for an answer, as grpc-go's client does.
+	DefaultKeepaliveTimeout = 20 * time.Second
 )
 
-// An Option configures a [Client]. Durations and sizes below zero are
-// treated as zero; what zero means is said for each.
+// An Option configures a [Client]. A size, count or duration of zero or
+// less, or a nil value, means the option's default; a bound that can be
+// turned off has a Without... option that does it (CONTRIBUTING.md's zero
+// rule).
 type Option interface {
 	apply(*config)
 }
@@ -100,34 +105,57 @@ func WithUserAgent(ua string) Option {
 	return optionFunc(func(c *config) { c.userAgent = ua })
 }
 
-// WithConnectTimeout bounds making a new connection. Default:
-// [DefaultConnectTimeout]; zero means only the call's deadline bounds it.
+// WithConnectTimeout bounds making a new connection. Zero or less: the
+// default, [DefaultConnectTimeout]. [WithoutConnectTimeout] turns it off.
 func WithConnectTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.connectTimeout = max(d, 0) })
+	return optionFunc(func(c *config) { c.connectTimeout = orDefault(d, DefaultConnectTimeout) })
+}
+
+// WithoutConnectTimeout lets making a connection take as long as the
+// call's deadline allows. Default: off, connecting is bounded by
+// [DefaultConnectTimeout].
+func WithoutConnectTimeout() Option {
+	return optionFunc(func(c *config) { c.connectTimeout = 0 })
+}
+
+// orDefault is the zero rule: a value of zero or less is the default.
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // WithRPCTimeout bounds each unary call, as if its context had that
 // deadline (an earlier deadline of the context wins); the deadline is sent
 // to the server in grpc-timeout. Streaming calls are bounded only by their
-// context. Default: zero, no timeout beyond the context's.
+// context. Zero or less: the default, no timeout beyond the context's.
 func WithRPCTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.rpcTimeout = max(d, 0) })
 }
 
 // WithReadWriteTimeout bounds a unary call that has no earlier deadline,
 // so a silent server cannot hold a caller for ever; unlike
-// [WithRPCTimeout] it is not sent to the server. Default:
-// [DefaultReadWriteTimeout]; zero disables it.
+// [WithRPCTimeout] it is not sent to the server. Zero or less: the
+// default, [DefaultReadWriteTimeout]. [WithoutReadWriteTimeout] turns it
+// off.
 func WithReadWriteTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) { c.rwTimeout = max(d, 0) })
+	return optionFunc(func(c *config) { c.rwTimeout = orDefault(d, DefaultReadWriteTimeout) })
+}
+
+// WithoutReadWriteTimeout lets a unary call without a deadline wait for
+// its answer as long as the server takes. Default: off, such calls are
+// bounded by [DefaultReadWriteTimeout].
+func WithoutReadWriteTimeout() Option {
+	return optionFunc(func(c *config) { c.rwTimeout = 0 })
 }
 
 // WithConnsPerAddr sets how many HTTP/2 connections the pool of one
 // address opens at most. A call takes the least loaded open one; a new one
 // is opened, in the background, when every open one carries calls and the
-// pool is not full. Default: [DefaultConnsPerAddr]; less than 1 is 1.
+// pool is not full. Zero or less: the default, [DefaultConnsPerAddr].
 func WithConnsPerAddr(n int) Option {
-	return optionFunc(func(c *config) { c.connsPerAddr = max(n, 1) })
+	return optionFunc(func(c *config) { c.connsPerAddr = orDefault(n, DefaultConnsPerAddr) })
 }
 
 // WithCompression compresses every request message with name ("gzip").
@@ -144,28 +172,29 @@ func WithCompression(name string) Option {
 
 // WithMaxRecvMsgSize bounds a response message, checked against its
 // length prefix before its bytes arrive and again after decompression; a
-// larger one fails the call with resource exhausted. Default:
-// [DefaultMaxRecvMsgSize] (4 MiB).
+// larger one fails the call with resource exhausted. Zero or less: the
+// default, [DefaultMaxRecvMsgSize] (4 MiB).
 func WithMaxRecvMsgSize(n int) Option {
 	return optionFunc(func(c *config) { c.t.MaxRecvMsgSize = n })
 }
 
 // WithMaxSendMsgSize bounds a request message; a larger one fails the call
-// with resource exhausted before anything is sent. Default:
-// math.MaxInt32.
+// with resource exhausted before anything is sent. Zero or less: the
+// default, math.MaxInt32.
 func WithMaxSendMsgSize(n int) Option {
 	return optionFunc(func(c *config) { c.t.MaxSendMsgSize = n })
 }
 
 // WithMaxHeaderListSize bounds a response's header list; a larger one
-// fails the call. Default: 64 KiB.
+// fails the call. Zero: the default, 64 KiB.
 func WithMaxHeaderListSize(n uint32) Option {
 	return optionFunc(func(c *config) { c.t.MaxHeaderListSize = n })
 }
 
 // WithInitialWindowSize sets each stream's and each connection's receive
-// flow-control windows (at least 64 KiB). Default: 1 MiB per stream,
-// 4 MiB per connection.
+// flow-control windows, each at least 64 KiB - 1 (a smaller positive one
+// is raised to it). Zero or less: the defaults, 1 MiB per stream, 4 MiB
+// per connection.
 func WithInitialWindowSize(stream, conn int32) Option {
 	return optionFunc(func(c *config) { c.t.InitialWindowSize, c.t.InitialConnWindowSize = stream, conn })
 }
@@ -173,16 +202,17 @@ func WithInitialWindowSize(stream, conn int32) Option {
 // WithKeepalive pings a connection from which nothing arrived for time,
 // and closes it when nothing arrives within timeout after the ping;
 // withoutCalls pings idle connections too (the server must permit it).
-// Default: no keepalive.
+// A time of zero or less: the default, no keepalive; a timeout of zero or
+// less: the default, [DefaultKeepaliveTimeout]. Default: no keepalive.
 func WithKeepalive(time, timeout time.Duration, withoutCalls bool) Option {
 	return optionFunc(func(c *config) {
-		c.t.KeepaliveTime, c.t.KeepaliveTimeout, c.t.PermitWithoutStream = max(time, 0), max(timeout, 0), withoutCalls
+		c.t.KeepaliveTime, c.t.KeepaliveTimeout, c.t.PermitWithoutStream = max(time, 0), orDefault(timeout, DefaultKeepaliveTimeout), withoutCalls
 	})
 }
 
 // WithTLS dials TLS with ALPN "h2" instead of h2c. cfg is cloned and "h2"
 // set as its NextProtos; a server that negotiates anything else is
-// refused. Default: h2c.
+// refused. Nil: the default, h2c.
 func WithTLS(cfg *tls.Config) Option {
 	return optionFunc(func(c *config) {
 		if cfg == nil {
@@ -251,13 +281,14 @@ func WithInstanceMiddleware(mws ...grpc.Middleware) Option {
 
 // WithCodec sets the metainfo codec that writes the context's persistent
 // and transient values as rpc-persist-* and rpc-transit-* request headers
-// and reads rpc-backward-* response headers. Default: metainfo.NewCodec().
+// and reads rpc-backward-* response headers. Nil: the default,
+// metainfo.NewCodec().
 func WithCodec(codec *metainfo.Codec) Option {
 	return optionFunc(func(c *config) { c.codec = codec })
 }
 
 // WithDialer sets how connections are made, for an in-memory listener in
-// tests or a custom transport. Default: a net.Dialer over TCP.
+// tests or a custom transport. Nil: the default, a net.Dialer over TCP.
 func WithDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) Option {
 	return optionFunc(func(c *config) {
 		if dial != nil {

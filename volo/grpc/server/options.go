@@ -11,8 +11,10 @@ import (
 	"github.com/govolo/volo/volo/grpc/internal/transport"
 )
 
-// An Option configures a [Server]. Sizes and durations of zero or less
-// keep the default, except where the option says otherwise.
+// An Option configures a [Server]. A size, count or duration of zero or
+// less, or a nil value, means the option's default; a bound that can be
+// turned off has a Without... option that does it (CONTRIBUTING.md's zero
+// rule).
 type Option interface {
 	apply(*config)
 }
@@ -114,14 +116,14 @@ func WithStreamMiddleware(mws ...grpc.ServerStreamMiddleware) Option {
 
 // WithMaxRecvMsgSize bounds a request message, checked against its length
 // prefix before its bytes arrive and again after decompression; a larger
-// one is answered with resource exhausted. Default:
+// one is answered with resource exhausted. Zero or less: the default,
 // [DefaultMaxRecvMsgSize] (4 MiB).
 func WithMaxRecvMsgSize(n int) Option {
 	return optionFunc(func(c *config) { c.t.MaxRecvMsgSize = n })
 }
 
 // WithMaxSendMsgSize bounds a response message; a handler's larger answer
-// becomes resource exhausted. Default: math.MaxInt32.
+// becomes resource exhausted. Zero or less: the default, math.MaxInt32.
 func WithMaxSendMsgSize(n int) Option {
 	return optionFunc(func(c *config) { c.t.MaxSendMsgSize = n })
 }
@@ -130,7 +132,7 @@ func WithMaxSendMsgSize(n int) Option {
 // call counts until its handler returns, even if the client reset it, so
 // resetting streams frees nothing (the "rapid reset" pattern); streams
 // over the limit are refused, and a client that keeps opening them is cut
-// off. Default: [DefaultMaxConcurrentStreams].
+// off. Zero: the default, [DefaultMaxConcurrentStreams].
 func WithMaxConcurrentStreams(n uint32) Option {
 	return optionFunc(func(c *config) { c.t.MaxConcurrentStreams = n })
 }
@@ -138,51 +140,74 @@ func WithMaxConcurrentStreams(n uint32) Option {
 // WithMaxHeaderListSize bounds a request's header list (hpack-decoded
 // size, as HTTP/2 counts it); a larger one is answered with resource
 // exhausted, and a header block whose frames reach twice the limit (an
-// endless CONTINUATION chain) closes the connection. Default:
+// endless CONTINUATION chain) closes the connection. Zero: the default,
 // [DefaultMaxHeaderListSize].
 func WithMaxHeaderListSize(n uint32) Option {
 	return optionFunc(func(c *config) { c.t.MaxHeaderListSize = n })
 }
 
-// WithInitialWindowSize sets each stream's flow-control window (at least
-// 64 KiB). Default: [DefaultInitialWindowSize].
+// WithInitialWindowSize sets each stream's flow-control window, at least
+// 64 KiB - 1 (a smaller positive n is raised to it). Zero or less: the
+// default, [DefaultInitialWindowSize].
 func WithInitialWindowSize(n int32) Option {
 	return optionFunc(func(c *config) { c.t.InitialWindowSize = n })
 }
 
-// WithInitialConnWindowSize sets each connection's flow-control window (at
-// least 64 KiB). Default: [DefaultInitialConnWindowSize].
+// WithInitialConnWindowSize sets each connection's flow-control window, at
+// least 64 KiB - 1 (a smaller positive n is raised to it). Zero or less:
+// the default, [DefaultInitialConnWindowSize].
 func WithInitialConnWindowSize(n int32) Option {
 	return optionFunc(func(c *config) { c.t.InitialConnWindowSize = n })
 }
 
 // WithWriteTimeout bounds each write to a connection and the wait for a
 // client to open its flow-control window; a client that stops reading is
-// cut off after it. Default: [DefaultWriteTimeout]; zero or less disables
-// it.
+// cut off after it. Zero or less: the default, [DefaultWriteTimeout].
+// [WithoutWriteTimeout] turns it off.
 func WithWriteTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) {
-		if d <= 0 {
-			d = -1
-		}
-		c.t.WriteTimeout = d
-	})
+	return optionFunc(func(c *config) { c.t.WriteTimeout = orDefault(d, DefaultWriteTimeout) })
+}
+
+// WithoutWriteTimeout lets a write wait as long as the client takes to
+// read, so a client that stops reading holds its connection until the
+// keepalive or Shutdown ends it. Default: off, writes are bounded by
+// [DefaultWriteTimeout].
+func WithoutWriteTimeout() Option {
+	return optionFunc(func(c *config) { c.t.WriteTimeout = -1 })
+}
+
+// orDefault is the zero rule: a value of zero or less is the default.
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // WithKeepalive pings a connection from which nothing arrived for time,
 // and closes it when nothing arrives within timeout after the ping.
-// Default: [DefaultKeepaliveTime], [DefaultKeepaliveTimeout]; a time of zero
-// or less disables pinging.
+// Zero or less: the defaults, [DefaultKeepaliveTime] and
+// [DefaultKeepaliveTimeout]. [WithoutKeepalive] turns pinging off.
 func WithKeepalive(time, timeout time.Duration) Option {
 	return optionFunc(func(c *config) {
-		c.t.KeepaliveTime, c.t.KeepaliveTimeout = max(time, 0), max(timeout, 0)
+		c.t.KeepaliveTime = orDefault(time, DefaultKeepaliveTime)
+		c.t.KeepaliveTimeout = orDefault(timeout, DefaultKeepaliveTimeout)
 	})
+}
+
+// WithoutKeepalive never pings a quiet connection, which leaves a
+// connection whose client vanished open until the idle timeout, if set, or
+// Shutdown. Default: off, quiet connections are pinged after
+// [DefaultKeepaliveTime].
+func WithoutKeepalive() Option {
+	return optionFunc(func(c *config) { c.t.KeepaliveTime, c.t.KeepaliveTimeout = 0, 0 })
 }
 
 // WithKeepaliveEnforcement is the policy for clients' pings: at most one
 // per minTime, and none while the connection has no call unless
 // permitWithoutStream. A client that breaks it more than twice gets GOAWAY
 // ENHANCE_YOUR_CALM "too_many_pings" and is closed, as grpc-go does.
+// A minTime of zero or less: the default, [DefaultMinPingInterval].
 // Default: [DefaultMinPingInterval], false.
 func WithKeepaliveEnforcement(minTime time.Duration, permitWithoutStream bool) Option {
 	return optionFunc(func(c *config) {
@@ -191,7 +216,7 @@ func WithKeepaliveEnforcement(minTime time.Duration, permitWithoutStream bool) O
 }
 
 // WithIdleTimeout closes, with GOAWAY, a connection without a call for d.
-// Default: none.
+// Zero or less: the default, none (idle connections stay open).
 func WithIdleTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.t.IdleTimeout = max(d, 0) })
 }
@@ -200,7 +225,7 @@ func WithIdleTimeout(d time.Duration) Option {
 // PING, RST_STREAM, PRIORITY, WINDOW_UPDATE on closed streams, empty
 // DATA, refused streams) one connection may send per second; past it the
 // connection gets GOAWAY ENHANCE_YOUR_CALM and is closed, and no other
-// connection is touched. Default: [DefaultFloodLimit].
+// connection is touched. Zero or less: the default, [DefaultFloodLimit].
 func WithFloodLimit(n int) Option {
 	return optionFunc(func(c *config) { c.t.FloodLimit = n })
 }
@@ -217,7 +242,7 @@ func WithMaxConnRequestBytes(n int64) Option {
 }
 
 // WithMaxConns caps the open connections: one accepted over the cap is
-// closed at once. Default: no cap.
+// closed at once. Zero or less: the default, no cap.
 func WithMaxConns(n int) Option {
 	return optionFunc(func(c *config) { c.maxConns = max(n, 0) })
 }
@@ -225,7 +250,7 @@ func WithMaxConns(n int) Option {
 // WithTLS serves TLS with ALPN "h2" instead of h2c (HTTP/2 over plain
 // TCP with prior knowledge). cfg is cloned; "h2" is added to its
 // NextProtos, and a client that negotiates anything else is closed.
-// Default: h2c.
+// Nil: the default, h2c.
 func WithTLS(cfg *tls.Config) Option {
 	return optionFunc(func(c *config) {
 		if cfg == nil {
@@ -243,13 +268,10 @@ func WithTLS(cfg *tls.Config) Option {
 }
 
 // WithHandshakeTimeout bounds the TLS handshake and the arrival of the
-// client's HTTP/2 preface. Default: [DefaultHandshakeTimeout].
+// client's HTTP/2 preface. Zero or less: the default,
+// [DefaultHandshakeTimeout].
 func WithHandshakeTimeout(d time.Duration) Option {
-	return optionFunc(func(c *config) {
-		if d > 0 {
-			c.handshake = d
-		}
-	})
+	return optionFunc(func(c *config) { c.handshake = orDefault(d, DefaultHandshakeTimeout) })
 }
 
 // WithCompression compresses responses with name ("gzip") when the client
@@ -267,14 +289,14 @@ func WithCompression(name string) Option {
 
 // WithCodec sets the metainfo codec that reads rpc-persist-* and
 // rpc-transit-* request headers into the handler's context and writes
-// backward values as rpc-backward-* response headers. Default:
+// backward values as rpc-backward-* response headers. Nil: the default,
 // metainfo.NewCodec().
 func WithCodec(codec *metainfo.Codec) Option {
 	return optionFunc(func(c *config) { c.codec = codec })
 }
 
 // WithLogger sets where the server reports what it cannot tell a peer: a
-// failed handshake, a recovered panic. Default: slog.Default().
+// failed handshake, a recovered panic. Nil: the default, slog.Default().
 func WithLogger(l *slog.Logger) Option {
 	return optionFunc(func(c *config) { c.logger = l })
 }

@@ -68,8 +68,8 @@ const (
 	maxControlBacklog = 1 << 20
 )
 
-// WithDefaults returns c with zero fields set to the defaults and
-// out-of-range ones clamped to what HTTP/2 allows.
+// WithDefaults returns c with fields of zero or less set to the defaults
+// and positive out-of-range ones moved to the nearest value HTTP/2 allows.
 func (c Config) WithDefaults() Config {
 	if c.MaxRecvMsgSize <= 0 {
 		c.MaxRecvMsgSize = DefaultMaxRecvMsgSize
@@ -80,11 +80,19 @@ func (c Config) WithDefaults() Config {
 	if c.MaxConcurrentStreams == 0 {
 		c.MaxConcurrentStreams = DefaultMaxConcurrentStreams
 	}
-	if c.InitialWindowSize < 65535 {
+	// Zero or less is the default; a positive window below HTTP/2's
+	// initial one is raised to it.
+	switch {
+	case c.InitialWindowSize <= 0:
 		c.InitialWindowSize = DefaultInitialWindowSize
+	case c.InitialWindowSize < 65535:
+		c.InitialWindowSize = 65535
 	}
-	if c.InitialConnWindowSize < 65535 {
+	switch {
+	case c.InitialConnWindowSize <= 0:
 		c.InitialConnWindowSize = DefaultInitialConnWindowSize
+	case c.InitialConnWindowSize < 65535:
+		c.InitialConnWindowSize = 65535
 	}
 	switch {
 	case c.MaxFrameSize == 0:
