@@ -23,6 +23,7 @@ MODULES=(
 	ext/discovery/etcd
 	volo
 	volo/otelvolo
+	volo/grpc
 )
 PREFIX=github.com/govolo/volo
 
