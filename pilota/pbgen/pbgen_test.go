@@ -188,3 +188,31 @@ func TestGenerateGofmtClean(t *testing.T) {
 		assert.Equal(t, string(formatted), string(f.Content), "%s is not gofmt-clean", f.Path)
 	}
 }
+
+// The golden package in volo/grpc is greeter.proto generated under
+// volo/grpc/internal/pbgolden: a real package of that module, so that its
+// build and tests compile pbgen's output against the gRPC tree and serve
+// it (pbgolden's tests run the service on loopback).
+const (
+	grpcGoldenRoot   = "../../volo/grpc/internal/pbgolden"
+	grpcGoldenImport = "github.com/govolo/volo/volo/grpc/internal/pbgolden"
+)
+
+func TestGoldenPackageInVoloGRPC(t *testing.T) {
+	prog, err := pbgen.Load("testdata/greeter.proto")
+	require.NoError(t, err)
+	files, err := pbgen.Generate(prog, grpcGoldenImport)
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		p := filepath.Join(grpcGoldenRoot, filepath.FromSlash(f.Path))
+		if *update {
+			require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+			require.NoError(t, os.WriteFile(p, f.Content, 0o644))
+			continue
+		}
+		want, err := os.ReadFile(p)
+		require.NoError(t, err, "go test ./pbgen -update writes it")
+		assert.Equal(t, string(want), string(f.Content), "%s differs: go test ./pbgen -update", p)
+	}
+}
