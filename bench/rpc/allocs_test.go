@@ -28,9 +28,9 @@ import (
 // allocates less should lower them.
 var allocCeilings = map[string]float64{
 	"framed pooled":             13,
-	"ttheader+metainfo pooled":  18,
+	"ttheader+metainfo pooled":  16,
 	"server alone, framed":      7,
-	"server alone, ttheader+mi": 12,
+	"server alone, ttheader+mi": 10,
 }
 
 func startEcho(t *testing.T) string {

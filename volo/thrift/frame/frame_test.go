@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -478,4 +479,35 @@ func TestRepeatedHeaderAllocations(t *testing.T) {
 	assert.LessOrEqual(t, allocs, 4.0)
 	assert.Equal(t, "echo.svc", f.Header.ToService)
 	assert.Equal(t, "u1", f.Header.StrInfo["RPC_PERSIST_user"])
+}
+
+// A map handed to Reuse receives the next frame's string keys; a header
+// kept from an earlier frame, not handed back, is never written to.
+func TestReuseTakesOnlyTheMapHandedOver(t *testing.T) {
+	var stream []byte
+	for i, v := range []string{"a", "b", "c"} {
+		h := &frame.Header{SeqID: int32(i + 1), StrInfo: map[string]string{"k" + v: v}}
+		var err error
+		stream, err = frame.AppendMessage(stream, frame.TTHeader, h, "echo", thrift.MessageCall, int32(i+1), &echo.EchoEchoArgs{Msg: "m"})
+		require.NoError(t, err)
+	}
+	r := frame.NewReader(bytes.NewReader(stream))
+	var first frame.Frame
+	require.NoError(t, r.Next(&first))
+	kept := first.Header.StrInfo
+
+	given := map[string]string{}
+	r.Reuse(given)
+	r.Reuse(map[string]string{}) // one is held already: ignored
+	var second frame.Frame
+	require.NoError(t, r.Next(&second))
+	assert.Equal(t, map[string]string{"kb": "b"}, given, "the map handed over got the second frame's keys")
+	assert.Equal(t, unsafe.Pointer(reflect.ValueOf(given).Pointer()), unsafe.Pointer(reflect.ValueOf(second.Header.StrInfo).Pointer()))
+
+	r.Reuse(map[string]string{"x": "not empty"}) // ignored
+	var third frame.Frame
+	require.NoError(t, r.Next(&third))
+	assert.Equal(t, map[string]string{"kc": "c"}, third.Header.StrInfo)
+	assert.Equal(t, map[string]string{"ka": "a"}, kept, "a header not handed back is not written to")
+	assert.Equal(t, map[string]string{"kb": "b"}, given, "a map is taken once")
 }

@@ -33,6 +33,9 @@ type Reader struct {
 	buf  []byte
 	scan *thrift.Scanner
 	in   interner
+	// spare is the map handed over by Reuse, for the next frame's
+	// string keys.
+	spare map[string]string
 }
 
 // retainMax is the largest buffer a Reader keeps between frames.
@@ -47,6 +50,18 @@ func NewReader(r io.Reader, opts ...Option) *Reader {
 		br = bufio.NewReaderSize(r, cfg.bufferSize)
 	}
 	return &Reader{br: br, cfg: cfg}
+}
+
+// Reuse hands the reader an empty map to read the string keys of the next
+// TTHeader frame that has any into (Header.StrInfo), instead of making a
+// new one. The caller gives m up: it must be sure that nothing else holds m
+// or will use it again, since the next frame's keys go into it. A map that
+// is not empty is ignored, and so is m while a map handed over before is
+// still unused.
+func (r *Reader) Reuse(m map[string]string) {
+	if len(m) == 0 && r.spare == nil {
+		r.spare = m
+	}
 }
 
 // Release drops the reader's buffer if it grew past what a Reader keeps
@@ -131,7 +146,7 @@ func (r *Reader) ttheader(f *Frame) error {
 		return err
 	}
 	f.Header.Flags, f.Header.SeqID = fh.flags, fh.seqID
-	if err := parseHeader(frame[fixedLen:fixedLen+fh.headerSize], &f.Header, &r.in); err != nil {
+	if err := parseHeader(frame[fixedLen:fixedLen+fh.headerSize], &f.Header, &r.in, &r.spare); err != nil {
 		return err
 	}
 	if f.Header.ProtocolID != ProtocolBinary {

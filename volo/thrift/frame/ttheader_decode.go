@@ -46,8 +46,9 @@ func parseFixed(b []byte, maxFrame, maxHeader int) (fixedHeader, error) {
 
 // parseHeader decodes the variable header b into h, which the caller has
 // reset. Strings are copied out of b; keys and routing values that in has
-// seen before are its strings (in may be nil).
-func parseHeader(b []byte, h *Header, in *interner) error {
+// seen before are its strings (in may be nil). The string keys go into
+// *spare if it is not nil (which is then taken), else into a new map.
+func parseHeader(b []byte, h *Header, in *interner, spare *map[string]string) error {
 	h.ProtocolID = ProtocolID(b[0])
 	if n := int(b[1]); n > 0 {
 		// Transforms (compression) change the payload; volo implements none
@@ -57,7 +58,7 @@ func parseHeader(b []byte, h *Header, in *interner) error {
 		}
 		return &UnsupportedError{Protocol: "ttheader transform " + strconv.Itoa(int(b[2]))}
 	}
-	p := headerParser{b: b, off: 2, in: in}
+	p := headerParser{b: b, off: 2, in: in, spare: spare}
 	for p.off < len(p.b) {
 		id := p.b[p.off]
 		p.off++
@@ -83,9 +84,10 @@ func parseHeader(b []byte, h *Header, in *interner) error {
 }
 
 type headerParser struct {
-	b   []byte
-	off int
-	in  *interner
+	b     []byte
+	off   int
+	in    *interner
+	spare *map[string]string
 }
 
 func (p *headerParser) u16() (int, error) {
@@ -131,7 +133,11 @@ func (p *headerParser) strKV(h *Header) error {
 		return err
 	}
 	if h.StrInfo == nil {
-		h.StrInfo = make(map[string]string, n)
+		if p.spare != nil && *p.spare != nil {
+			h.StrInfo, *p.spare = *p.spare, nil
+		} else {
+			h.StrInfo = make(map[string]string, n)
+		}
 	}
 	for range n {
 		k, err := p.bytes()

@@ -62,7 +62,15 @@ type conn struct {
 	// work hands a request to a worker waiting for one; a send succeeds
 	// only when a worker is free (see start).
 	work chan *request
+	// wantMap: the reader used the map of string keys it was handed, or
+	// made one, so it may be handed another (see recycleInfo).
+	wantMap bool
 }
+
+// maxRecycledKeys is the most string keys a request's header map may have
+// held to be reused for another request: a map does not shrink when it is
+// cleared.
+const maxRecycledKeys = 16
 
 // workerIdle is how long a connection's worker goroutine waits for another
 // call before it ends.
@@ -157,11 +165,18 @@ func (c *conn) next() int {
 		}
 	}
 	c.readDeadline(c.s.cfg.readTimeout)
+	if c.wantMap {
+		if m, ok := c.s.infoMaps.Get().(map[string]string); ok {
+			c.fr.Reuse(m)
+		}
+		c.wantMap = false
+	}
 	var f frame.Frame
 	if err := c.fr.Next(&f); err != nil {
 		c.readFailed(err)
 		return endPeer
 	}
+	c.wantMap = f.Header.StrInfo != nil
 	c.read()
 	if !c.start(&f) {
 		return endPeer
@@ -358,6 +373,7 @@ func (c *conn) run(r *request) {
 		c.calls.Done()
 	}()
 	ctx, err := c.s.cfg.codec.FromMap(c.s.baseCtx, r.header.StrInfo)
+	c.recycleInfo(r)
 	if err != nil {
 		c.reply(r, nil, thrift.NewApplicationException(thrift.ExceptionProtocolError, "bad metainfo: "+err.Error()))
 		return
@@ -373,6 +389,21 @@ func (c *conn) run(r *request) {
 		return
 	}
 	c.replyTo(ctx, r, res, err)
+}
+
+// recycleInfo gives the map of the request's TTHeader string keys back for
+// another request to be read into. The map is the server's own: no handler
+// or middleware sees it (they get its metainfo, which FromMap copied into
+// the context, and the routing it decided), and nothing reads it once the
+// metainfo is decoded, so it may be cleared and reused at once.
+func (c *conn) recycleInfo(r *request) {
+	m := r.header.StrInfo
+	if m == nil || len(m) > maxRecycledKeys {
+		return
+	}
+	r.header.StrInfo = nil
+	clear(m)
+	c.s.infoMaps.Put(m)
 }
 
 // decodeArgs makes the args struct of the routed method and decodes it

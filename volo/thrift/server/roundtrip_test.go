@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -225,4 +227,49 @@ func TestRawBackwardStyle(t *testing.T) {
 	_, err := e.Echo(ctx, "x")
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"cost": "1ms"}, metainfo.RecvAllBackwardValues(ctx))
+}
+
+// The server reuses the map a request's TTHeader keys are read into once
+// its metainfo is decoded: no call sees another's keys, concurrent or
+// earlier, and a context a handler kept still has its own values after
+// later calls reused the map.
+func TestMetainfoOfOneCallNeverReachesAnother(t *testing.T) {
+	const calls, keys = 200, 5
+	ln := volotest.ListenTCP(t)
+	var mu sync.Mutex
+	kept := map[string]context.Context{}
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
+		mu.Lock()
+		kept[msg] = ctx
+		mu.Unlock()
+		var got []string
+		for k := range keys {
+			if v, ok := metainfo.GetPersistentValue(ctx, "k"+strconv.Itoa(k)); ok {
+				got = append(got, "k"+strconv.Itoa(k)+"="+v)
+			}
+		}
+		return strings.Join(got, ","), nil
+	}), quiet)
+	e := newEcho(t, ln.Addr().String(), client.WithMultiplexing(1))
+	var wg sync.WaitGroup
+	for i := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			msg := "v" + strconv.Itoa(i)
+			key := "k" + strconv.Itoa(i%keys)
+			got, err := e.Echo(metainfo.WithPersistentValue(context.Background(), key, msg), msg)
+			if assert.NoError(t, err) {
+				assert.Equal(t, key+"="+msg, got)
+			}
+		}()
+	}
+	wg.Wait()
+	require.Len(t, kept, calls)
+	for i := range calls {
+		msg := "v" + strconv.Itoa(i)
+		v, ok := metainfo.GetPersistentValue(kept[msg], "k"+strconv.Itoa(i%keys))
+		assert.True(t, ok)
+		assert.Equal(t, msg, v, "a kept context keeps its own values")
+	}
 }

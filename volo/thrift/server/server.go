@@ -80,6 +80,10 @@ type Server struct {
 
 	baseCtx context.Context
 	cancel  context.CancelCauseFunc
+
+	// infoMaps holds emptied maps of requests' TTHeader string keys, for
+	// the connections' readers to read the next requests' keys into.
+	infoMaps sync.Pool
 }
 
 // route is a registered method: its descriptor and the implementation
