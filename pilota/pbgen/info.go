@@ -47,7 +47,7 @@ type GoIdent struct {
 // Services returns the services of prog's main file as [Generate] with
 // the same importPath writes them.
 func Services(prog *Program, importPath string) ([]Service, error) {
-	plugin, err := newPlugin(prog, importPath)
+	plugin, _, err := newPlugin(prog, importPath, nil)
 	if err != nil {
 		return nil, err
 	}

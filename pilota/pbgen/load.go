@@ -226,6 +226,43 @@ func load(mainName string, open opener, maxSize int64) (*Program, error) {
 	return prog, nil
 }
 
+// FromDescriptor returns the program of a linked file descriptor and what
+// it imports, such as the File_x_proto variable of a package protoc-gen-go
+// generated: a program without .proto sources, for [Generate] with
+// [WithMessagesIn]. The files of google/protobuf/ are standard imports, as
+// [Load] has them; the others have no Path and Dir.
+func FromDescriptor(fd protoreflect.FileDescriptor) *Program {
+	prog := &Program{}
+	seen := make(map[string]bool)
+	var walk func(fd protoreflect.FileDescriptor)
+	walk = func(fd protoreflect.FileDescriptor) {
+		if seen[fd.Path()] {
+			return
+		}
+		seen[fd.Path()] = true
+		imps := fd.Imports()
+		f := &File{Name: fd.Path(), Desc: fd}
+		for i := range imps.Len() {
+			walk(imps.Get(i).FileDescriptor)
+			f.Imports = append(f.Imports, imps.Get(i).Path())
+		}
+		prog.all = append(prog.all, fd)
+		if strings.HasPrefix(fd.Path(), "google/protobuf/") {
+			return
+		}
+		svcs := fd.Services()
+		for i := range svcs.Len() {
+			f.Services = append(f.Services, string(svcs.Get(i).Name()))
+		}
+		prog.Files = append(prog.Files, f)
+	}
+	walk(fd)
+	if len(prog.Files) > 0 {
+		prog.Main = prog.Files[len(prog.Files)-1]
+	}
+	return prog
+}
+
 // message returns an error's text without the position the compiler
 // puts in front of it.
 func message(err error) string {

@@ -216,3 +216,38 @@ func TestGoldenPackageInVoloGRPC(t *testing.T) {
 		assert.Equal(t, string(want), string(f.Content), "%s differs: go test ./pbgen -update", p)
 	}
 }
+
+// With WithMessagesIn, a file's messages are another package's: only the
+// stubs are written, in the package the file would have had, and they use
+// that package's types. FromDescriptor gives the same program as Load.
+func TestGenerateWithMessagesIn(t *testing.T) {
+	loaded, err := pbgen.Load("testdata/greeter.proto")
+	require.NoError(t, err)
+	prog := pbgen.FromDescriptor(loaded.Main.Desc)
+	var names []string
+	for _, f := range prog.Files {
+		names = append(names, f.Name)
+	}
+	assert.Equal(t, []string{"common/base.proto", "greeter.proto"}, names)
+	assert.Equal(t, []string{"Greeter"}, prog.Main.Services)
+
+	files, err := pbgen.Generate(prog, "example.com/stubs",
+		pbgen.WithMessagesIn("greeter.proto", "example.com/msgs/greeterpb"),
+		pbgen.WithMessagesIn("common/base.proto", "example.com/msgs/commonpb"))
+	require.NoError(t, err)
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, f.Path)
+	}
+	require.Equal(t, []string{"greeter/v1/greeter_volo.pb.go"}, paths)
+	f := files[0]
+	assert.Equal(t, "greeter/v1/greeter_volo.pb.go", f.Path)
+	src := string(f.Content)
+	assert.Contains(t, src, "\npackage greeterv1\n")
+	assert.Contains(t, src, `greeterpb "example.com/msgs/greeterpb"`)
+	assert.Contains(t, src, "*greeterpb.HelloRequest")
+	assert.NotContains(t, src, "type HelloRequest struct")
+	formatted, err := format.Source(f.Content)
+	require.NoError(t, err)
+	assert.Equal(t, string(formatted), src)
+}
