@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 
+	testsvc "github.com/govolo/volo/interop/grpc/gen/grpc/testing"
 	"github.com/govolo/volo/volo"
 	vgrpc "github.com/govolo/volo/volo/grpc"
 	"github.com/govolo/volo/volo/grpc/client"
@@ -74,11 +75,11 @@ func unaryVia[Res any, PRes interface {
 }
 
 func (v voloTestClient) EmptyCall(ctx context.Context, req *testpb.Empty, opts ...ggrpc.CallOption) (*testpb.Empty, error) {
-	return unaryVia[testpb.Empty](v.c, ctx, emptyCall, req, opts)
+	return unaryVia[testpb.Empty](v.c, ctx, testsvc.TestServiceEmptyCallMethod, req, opts)
 }
 
 func (v voloTestClient) UnaryCall(ctx context.Context, req *testpb.SimpleRequest, opts ...ggrpc.CallOption) (*testpb.SimpleResponse, error) {
-	return unaryVia[testpb.SimpleResponse](v.c, ctx, unaryCall, req, opts)
+	return unaryVia[testpb.SimpleResponse](v.c, ctx, testsvc.TestServiceUnaryCallMethod, req, opts)
 }
 
 func (v voloTestClient) CacheableUnaryCall(ctx context.Context, req *testpb.SimpleRequest, opts ...ggrpc.CallOption) (*testpb.SimpleResponse, error) {
@@ -98,7 +99,7 @@ func (v voloTestClient) open(ctx context.Context, d *vgrpc.StreamDesc, req proto
 }
 
 func (v voloTestClient) StreamingOutputCall(ctx context.Context, req *testpb.StreamingOutputCallRequest, opts ...ggrpc.CallOption) (ggrpc.ServerStreamingClient[testpb.StreamingOutputCallResponse], error) {
-	return v.open(ctx, streamingOutputCall, req, opts)
+	return v.open(ctx, testsvc.TestServiceStreamingOutputCallMethod, req, opts)
 }
 
 func (v voloTestClient) StreamingInputCall(ctx context.Context, opts ...ggrpc.CallOption) (ggrpc.ClientStreamingClient[testpb.StreamingInputCallRequest, testpb.StreamingInputCallResponse], error) {
@@ -106,7 +107,7 @@ func (v voloTestClient) StreamingInputCall(ctx context.Context, opts ...ggrpc.Ca
 	if err != nil {
 		return nil, err
 	}
-	st, err := v.c.NewStream(ctx, streamingInputCall, nil, copts...)
+	st, err := v.c.NewStream(ctx, testsvc.TestServiceStreamingInputCallMethod, nil, copts...)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -114,15 +115,15 @@ func (v voloTestClient) StreamingInputCall(ctx context.Context, opts ...ggrpc.Ca
 }
 
 func (v voloTestClient) FullDuplexCall(ctx context.Context, opts ...ggrpc.CallOption) (ggrpc.BidiStreamingClient[testpb.StreamingOutputCallRequest, testpb.StreamingOutputCallResponse], error) {
-	return v.open(ctx, fullDuplexCall, nil, opts)
+	return v.open(ctx, testsvc.TestServiceFullDuplexCallMethod, nil, opts)
 }
 
 func (v voloTestClient) HalfDuplexCall(ctx context.Context, opts ...ggrpc.CallOption) (ggrpc.BidiStreamingClient[testpb.StreamingOutputCallRequest, testpb.StreamingOutputCallResponse], error) {
-	return v.open(ctx, halfDuplexCall, nil, opts)
+	return v.open(ctx, testsvc.TestServiceHalfDuplexCallMethod, nil, opts)
 }
 
 func (v voloTestClient) UnimplementedCall(ctx context.Context, req *testpb.Empty, opts ...ggrpc.CallOption) (*testpb.Empty, error) {
-	return unaryVia[testpb.Empty](v.c, ctx, unimplementedCall, req, opts)
+	return unaryVia[testpb.Empty](v.c, ctx, testsvc.TestServiceUnimplementedCallMethod, req, opts)
 }
 
 // ggStream is grpc-go's typed client streams over a volo stream.
@@ -161,8 +162,5 @@ func (g *ggStream[Req, Res]) CloseAndRecv() (*Res, error) {
 type voloUnimplementedClient struct{ c *client.Client }
 
 func (v voloUnimplementedClient) UnimplementedCall(ctx context.Context, req *testpb.Empty, opts ...ggrpc.CallOption) (*testpb.Empty, error) {
-	return unaryVia[testpb.Empty](v.c, ctx, unimplementedCall, req, opts)
+	return unaryVia[testpb.Empty](v.c, ctx, testsvc.TestServiceUnimplementedCallMethod, req, opts)
 }
-
-// unimplementedCall names a method no TestService implements.
-var unimplementedCall = &vgrpc.MethodDesc{Name: "UnimplementedCall"}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	testsvc "github.com/govolo/volo/interop/grpc/gen/grpc/testing"
 	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/grpc/client"
 	"github.com/govolo/volo/volo/grpc/server"
@@ -90,7 +91,7 @@ func TestGRPCGoClientAgainstVoloServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := srv.RegisterService(testServiceDesc, testServer{}); err != nil {
+		if err := testsvc.RegisterTestService(srv, testServer{}); err != nil {
 			t.Fatal(err)
 		}
 		ln := listen(t)
@@ -143,7 +144,7 @@ func TestVoloClientAgainstGRPCGoServer(t *testing.T) {
 		t.Run("unimplemented_method/"+comp, func(t *testing.T) {
 			// grpc-go's case takes its own ClientConn; this is its check
 			// with volo's client.
-			err := c.Call(ctxT(t), unimplementedCall, &testpb.Empty{}, new(testpb.Empty))
+			err := c.Call(ctxT(t), testsvc.TestServiceUnimplementedCallMethod, &testpb.Empty{}, new(testpb.Empty))
 			if status.Code(toStatus(err)) != codes.Unimplemented {
 				t.Fatalf("got %v", err)
 			}

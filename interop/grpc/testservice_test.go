@@ -5,106 +5,17 @@ import (
 	"io"
 	"time"
 
+	testsvc "github.com/govolo/volo/interop/grpc/gen/grpc/testing"
 	"github.com/govolo/volo/volo"
 	vgrpc "github.com/govolo/volo/volo/grpc"
 	testpb "google.golang.org/grpc/interop/grpc_testing"
-	"google.golang.org/protobuf/proto"
 )
 
-// grpc.testing.TestService in the shape volo's generator gives a service:
-// an interface, one descriptor per method, a service descriptor.
+// The server's side of grpc.testing.TestService, on the stubs pbgen
+// generates against grpc-go's message types (gen/grpc/testing).
 
-type testServiceServer interface {
-	EmptyCall(context.Context, *testpb.Empty) (*testpb.Empty, error)
-	UnaryCall(context.Context, *testpb.SimpleRequest) (*testpb.SimpleResponse, error)
-	StreamingOutputCall(*testpb.StreamingOutputCallRequest, vgrpc.ServerStreamingServer[testpb.StreamingOutputCallResponse]) error
-	StreamingInputCall(vgrpc.ClientStreamingServer[testpb.StreamingInputCallRequest, testpb.StreamingInputCallResponse]) error
-	FullDuplexCall(vgrpc.BidiStreamingServer[testpb.StreamingOutputCallRequest, testpb.StreamingOutputCallResponse]) error
-	HalfDuplexCall(vgrpc.BidiStreamingServer[testpb.StreamingOutputCallRequest, testpb.StreamingOutputCallResponse]) error
-}
+var _ testsvc.TestService = testServer{}
 
-type (
-	outServer = vgrpc.GenericServerStream[testpb.StreamingOutputCallRequest, testpb.StreamingOutputCallResponse]
-	inServer  = vgrpc.GenericServerStream[testpb.StreamingInputCallRequest, testpb.StreamingInputCallResponse]
-)
-
-func unary[Req, Res any, PReq interface {
-	*Req
-	proto.Message
-}, PRes interface {
-	*Res
-	proto.Message
-}](name string, call func(testServiceServer, context.Context, PReq) (PRes, error)) *vgrpc.MethodDesc {
-	return &vgrpc.MethodDesc{
-		Name:        name,
-		NewRequest:  func() proto.Message { return PReq(new(Req)) },
-		NewResponse: func() proto.Message { return PRes(new(Res)) },
-		Handler: func(ctx context.Context, impl any, req proto.Message) (proto.Message, error) {
-			s, ok1 := impl.(testServiceServer)
-			r, ok2 := req.(PReq)
-			if !ok1 || !ok2 {
-				return nil, vgrpc.ErrHandlerMismatch
-			}
-			return call(s, ctx, r)
-		},
-	}
-}
-
-func stream[Req, Res any, PReq interface {
-	*Req
-	proto.Message
-}, PRes interface {
-	*Res
-	proto.Message
-}](name string, kind vgrpc.StreamKind, run func(testServiceServer, vgrpc.ServerStream) error) *vgrpc.StreamDesc {
-	return &vgrpc.StreamDesc{
-		Name:        name,
-		Kind:        kind,
-		NewRequest:  func() proto.Message { return PReq(new(Req)) },
-		NewResponse: func() proto.Message { return PRes(new(Res)) },
-		Handler: func(impl any, st vgrpc.ServerStream) error {
-			s, ok := impl.(testServiceServer)
-			if !ok {
-				return vgrpc.ErrHandlerMismatch
-			}
-			return run(s, st)
-		},
-	}
-}
-
-var (
-	emptyCall           = unary[testpb.Empty, testpb.Empty]("EmptyCall", testServiceServer.EmptyCall)
-	unaryCall           = unary[testpb.SimpleRequest, testpb.SimpleResponse]("UnaryCall", testServiceServer.UnaryCall)
-	streamingOutputCall = stream[testpb.StreamingOutputCallRequest, testpb.StreamingOutputCallResponse]("StreamingOutputCall", vgrpc.ServerStreaming,
-		func(s testServiceServer, st vgrpc.ServerStream) error {
-			in := new(testpb.StreamingOutputCallRequest)
-			if err := st.RecvMsg(in); err != nil {
-				return err
-			}
-			return s.StreamingOutputCall(in, &outServer{ServerStream: st})
-		})
-	streamingInputCall = stream[testpb.StreamingInputCallRequest, testpb.StreamingInputCallResponse]("StreamingInputCall", vgrpc.ClientStreaming,
-		func(s testServiceServer, st vgrpc.ServerStream) error {
-			return s.StreamingInputCall(&inServer{ServerStream: st})
-		})
-	fullDuplexCall = stream[testpb.StreamingOutputCallRequest, testpb.StreamingOutputCallResponse]("FullDuplexCall", vgrpc.BidiStreaming,
-		func(s testServiceServer, st vgrpc.ServerStream) error {
-			return s.FullDuplexCall(&outServer{ServerStream: st})
-		})
-	halfDuplexCall = stream[testpb.StreamingOutputCallRequest, testpb.StreamingOutputCallResponse]("HalfDuplexCall", vgrpc.BidiStreaming,
-		func(s testServiceServer, st vgrpc.ServerStream) error {
-			return s.HalfDuplexCall(&outServer{ServerStream: st})
-		})
-
-	testServiceDesc = &vgrpc.ServiceDesc{
-		Name:        "grpc.testing.TestService",
-		HandlerType: (*testServiceServer)(nil),
-		Methods:     []*vgrpc.MethodDesc{emptyCall, unaryCall},
-		Streams:     []*vgrpc.StreamDesc{streamingOutputCall, streamingInputCall, fullDuplexCall, halfDuplexCall},
-	}
-)
-
-// The metadata keys the interop cases echo.
 const (
 	initialMetadataKey  = "x-grpc-test-echo-initial"
 	trailingMetadataKey = "x-grpc-test-echo-trailing-bin"
@@ -116,6 +27,16 @@ type testServer struct{}
 
 func (testServer) EmptyCall(context.Context, *testpb.Empty) (*testpb.Empty, error) {
 	return new(testpb.Empty), nil
+}
+
+// CacheableUnaryCall is UnaryCall: the server has no cache to tell apart.
+func (s testServer) CacheableUnaryCall(ctx context.Context, in *testpb.SimpleRequest) (*testpb.SimpleResponse, error) {
+	return s.UnaryCall(ctx, in)
+}
+
+// UnimplementedCall is not implemented, as the interop case expects.
+func (testServer) UnimplementedCall(context.Context, *testpb.Empty) (*testpb.Empty, error) {
+	return nil, volo.Errorf(volo.CodeUnimplemented, "UnimplementedCall is not implemented")
 }
 
 func newPayload(t testpb.PayloadType, size int32) (*testpb.Payload, error) {
