@@ -7,12 +7,12 @@ import (
 	"net"
 	"testing"
 
+	benchpb "github.com/govolo/volo/bench/rpc/gen/bench"
 	vgrpc "github.com/govolo/volo/volo/grpc"
 	vclient "github.com/govolo/volo/volo/grpc/client"
 	vserver "github.com/govolo/volo/volo/grpc/server"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
@@ -25,10 +25,9 @@ const echoService = "bench.Echo"
 
 var grpcPayload = wrapperspb.Bytes(make([]byte, size))
 
-type echoServer interface {
-	Echo(context.Context, *wrapperspb.BytesValue) (*wrapperspb.BytesValue, error)
-	Stream(vgrpc.BidiStreamingServer[wrapperspb.BytesValue, wrapperspb.BytesValue]) error
-}
+// echoImpl serves bench.Echo (testdata/idl/bench/echo.proto) through the
+// stubs pbgen generates (gen/bench).
+var _ benchpb.Echo = echoImpl{}
 
 type echoImpl struct{}
 
@@ -50,41 +49,6 @@ func (echoImpl) Stream(s vgrpc.BidiStreamingServer[wrapperspb.BytesValue, wrappe
 		}
 	}
 }
-
-var (
-	voloEcho = &vgrpc.MethodDesc{
-		Name:        "Echo",
-		NewRequest:  func() proto.Message { return new(wrapperspb.BytesValue) },
-		NewResponse: func() proto.Message { return new(wrapperspb.BytesValue) },
-		Handler: func(ctx context.Context, impl any, req proto.Message) (proto.Message, error) {
-			s, ok1 := impl.(echoServer)
-			r, ok2 := req.(*wrapperspb.BytesValue)
-			if !ok1 || !ok2 {
-				return nil, vgrpc.ErrHandlerMismatch
-			}
-			return s.Echo(ctx, r)
-		},
-	}
-	voloStream = &vgrpc.StreamDesc{
-		Name:        "Stream",
-		Kind:        vgrpc.BidiStreaming,
-		NewRequest:  func() proto.Message { return new(wrapperspb.BytesValue) },
-		NewResponse: func() proto.Message { return new(wrapperspb.BytesValue) },
-		Handler: func(impl any, st vgrpc.ServerStream) error {
-			s, ok := impl.(echoServer)
-			if !ok {
-				return vgrpc.ErrHandlerMismatch
-			}
-			return s.Stream(&vgrpc.GenericServerStream[wrapperspb.BytesValue, wrapperspb.BytesValue]{ServerStream: st})
-		},
-	}
-	voloEchoDesc = &vgrpc.ServiceDesc{
-		Name:        echoService,
-		HandlerType: (*echoServer)(nil),
-		Methods:     []*vgrpc.MethodDesc{voloEcho},
-		Streams:     []*vgrpc.StreamDesc{voloStream},
-	}
-)
 
 // grpcGoEchoDesc is the same service for grpc-go, as protoc-gen-go-grpc
 // would declare it.
@@ -139,7 +103,7 @@ func grpcContenders(tb testing.TB) []grpcContender {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if err := srv.RegisterService(voloEchoDesc, echoImpl{}); err != nil {
+		if err := benchpb.RegisterEcho(srv, echoImpl{}); err != nil {
 			tb.Fatal(err)
 		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -157,11 +121,11 @@ func grpcContenders(tb testing.TB) []grpcContender {
 			name: "volo-grpc",
 			unary: func(ctx context.Context) (int, error) {
 				out := new(wrapperspb.BytesValue)
-				err := c.Call(ctx, voloEcho, grpcPayload, out)
+				err := c.Call(ctx, benchpb.EchoEchoMethod, grpcPayload, out)
 				return len(out.Value), err
 			},
 			stream: func(ctx context.Context) (func() error, func() (int, error), func() error, error) {
-				st, err := c.NewStream(ctx, voloStream, nil)
+				st, err := c.NewStream(ctx, benchpb.EchoStreamMethod, nil)
 				if err != nil {
 					return nil, nil, nil, err
 				}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	benchpb "github.com/govolo/volo/bench/rpc/gen/bench"
 	vserver "github.com/govolo/volo/volo/grpc/server"
 	"golang.org/x/net/http2"
 	"google.golang.org/grpc"
@@ -80,7 +81,7 @@ func BenchmarkIdleConns1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := srv.RegisterService(voloEchoDesc, echoImpl{}); err != nil {
+		if err := benchpb.RegisterEcho(srv, echoImpl{}); err != nil {
 			b.Fatal(err)
 		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
