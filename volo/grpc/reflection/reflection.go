@@ -1,7 +1,9 @@
 // Package reflection is gRPC server reflection, grpc.reflection.v1's
 // ServerReflection (and the same service under v1alpha, which older tools
 // ask), for volo's gRPC server, so that grpcurl-style tools can list a
-// server's services and fetch their descriptors.
+// server's services and fetch their descriptors: by file name, by symbol,
+// by extension (containing type and number), and the extension numbers of
+// a message.
 //
 // Descriptors come from protobuf's global registry, where every
 // protoc-gen-go file registers itself: a service whose .pb.go is linked in
@@ -16,6 +18,7 @@ package reflection
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 
@@ -57,6 +60,7 @@ func Register(srv Services) error {
 type version struct {
 	pkg                                        string
 	req, resp, fdResp, listResp, svcResp, errR protoreflect.MessageDescriptor
+	extReq, extResp                            protoreflect.MessageDescriptor
 }
 
 var v1, v1alpha = newVersion("grpc.reflection.v1"), newVersion("grpc.reflection.v1alpha")
@@ -127,7 +131,8 @@ func newVersion(pkg string) *version {
 	return &version{pkg: pkg,
 		req: m.ByName("ServerReflectionRequest"), resp: m.ByName("ServerReflectionResponse"),
 		fdResp: m.ByName("FileDescriptorResponse"), listResp: m.ByName("ListServiceResponse"),
-		svcResp: m.ByName("ServiceResponse"), errR: m.ByName("ErrorResponse")}
+		svcResp: m.ByName("ServiceResponse"), errR: m.ByName("ErrorResponse"),
+		extReq: m.ByName("ExtensionRequest"), extResp: m.ByName("ExtensionNumberResponse")}
 }
 
 func (v *version) serviceDesc() *grpc.ServiceDesc {
@@ -238,6 +243,40 @@ func (h *handler) answer(_ context.Context, req, resp *dynamicpb.Message) {
 			return
 		}
 		files(d.ParentFile())
+	case req.Has(qf.ByName("file_containing_extension")):
+		x := req.Get(qf.ByName("file_containing_extension")).Message()
+		xf := v.extReq.Fields()
+		base := protoreflect.FullName(x.Get(xf.ByName("containing_type")).String())
+		n := protoreflect.FieldNumber(x.Get(xf.ByName("extension_number")).Int())
+		xt, err := protoregistry.GlobalTypes.FindExtensionByNumber(base, n)
+		if err != nil {
+			fail(volo.CodeNotFound, fmt.Sprintf("extension %d of %s: %v", n, base, err))
+			return
+		}
+		files(xt.TypeDescriptor().ParentFile())
+	case req.Has(qf.ByName("all_extension_numbers_of_type")):
+		base := protoreflect.FullName(req.Get(qf.ByName("all_extension_numbers_of_type")).String())
+		if d, err := protoregistry.GlobalFiles.FindDescriptorByName(base); err != nil {
+			fail(volo.CodeNotFound, err.Error())
+			return
+		} else if _, ok := d.(protoreflect.MessageDescriptor); !ok {
+			fail(volo.CodeNotFound, string(base)+" is not a message type")
+			return
+		}
+		var nums []int
+		protoregistry.GlobalTypes.RangeExtensionsByMessage(base, func(xt protoreflect.ExtensionType) bool {
+			nums = append(nums, int(xt.TypeDescriptor().Number()))
+			return true
+		})
+		sort.Ints(nums)
+		out := dynamicpb.NewMessage(v.extResp)
+		ef := v.extResp.Fields()
+		out.Set(ef.ByName("base_type_name"), protoreflect.ValueOfString(string(base)))
+		list := out.Mutable(ef.ByName("extension_number")).List()
+		for _, n := range nums {
+			list.Append(protoreflect.ValueOfInt32(int32(n)))
+		}
+		resp.Set(rf.ByName("all_extension_numbers_response"), protoreflect.ValueOfMessage(out))
 	default:
 		fail(volo.CodeUnimplemented, "volo: this reflection request is not supported")
 	}

@@ -17,6 +17,7 @@ import (
 	rpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/descriptorpb"
+	_ "google.golang.org/protobuf/types/gofeaturespb" // registers extension 1002 of google.protobuf.FeatureSet
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -98,5 +99,46 @@ func TestFileContainingSymbolFromGRPCGo(t *testing.T) {
 	resp = ask(t, st, &rpb.ServerReflectionRequest{MessageRequest: &rpb.ServerReflectionRequest_FileContainingSymbol{FileContainingSymbol: "no.such.Symbol"}})
 	if resp.GetErrorResponse().GetErrorCode() != 5 {
 		t.Errorf("unknown symbol: %v", resp)
+	}
+}
+
+// The extension queries, as grpcurl sends them: the file that declares an
+// extension, and the extension numbers of a message.
+func TestExtensionsFromGRPCGo(t *testing.T) {
+	st, stop := serve(t)
+	defer stop()
+	resp := ask(t, st, &rpb.ServerReflectionRequest{MessageRequest: &rpb.ServerReflectionRequest_FileContainingExtension{
+		FileContainingExtension: &rpb.ExtensionRequest{ContainingType: "google.protobuf.FeatureSet", ExtensionNumber: 1002}}})
+	files := resp.GetFileDescriptorResponse().GetFileDescriptorProto()
+	if len(files) == 0 {
+		t.Fatalf("no files: %v", resp)
+	}
+	var first descriptorpb.FileDescriptorProto
+	if err := proto.Unmarshal(files[0], &first); err != nil {
+		t.Fatal(err)
+	}
+	if first.GetName() != "google/protobuf/go_features.proto" {
+		t.Errorf("extension 1002 of FeatureSet is in %s", first.GetName())
+	}
+	resp = ask(t, st, &rpb.ServerReflectionRequest{MessageRequest: &rpb.ServerReflectionRequest_FileContainingExtension{
+		FileContainingExtension: &rpb.ExtensionRequest{ContainingType: "google.protobuf.FeatureSet", ExtensionNumber: 999999}}})
+	if resp.GetErrorResponse().GetErrorCode() != 5 {
+		t.Errorf("unknown extension: %v", resp)
+	}
+
+	resp = ask(t, st, &rpb.ServerReflectionRequest{MessageRequest: &rpb.ServerReflectionRequest_AllExtensionNumbersOfType{AllExtensionNumbersOfType: "google.protobuf.FeatureSet"}})
+	nums := resp.GetAllExtensionNumbersResponse()
+	found := false
+	for _, n := range nums.GetExtensionNumber() {
+		found = found || n == 1002
+	}
+	if nums.GetBaseTypeName() != "google.protobuf.FeatureSet" || !found {
+		t.Errorf("extension numbers: %v", resp)
+	}
+	for _, name := range []string{"no.such.Type", "grpc.testing.TestService"} {
+		resp = ask(t, st, &rpb.ServerReflectionRequest{MessageRequest: &rpb.ServerReflectionRequest_AllExtensionNumbersOfType{AllExtensionNumbersOfType: name}})
+		if resp.GetErrorResponse().GetErrorCode() != 5 {
+			t.Errorf("%s: %v", name, resp)
+		}
 	}
 }
