@@ -1,7 +1,7 @@
 // Package conformance runs connectrpc's conformance suite
 // (connectrpc.com/conformance v1.0.7) against volo's gRPC server and
-// client: the gRPC protocol over HTTP/2 on plain TCP, the proto codec,
-// identity and gzip, every stream type (testdata/config.yaml).
+// client: the gRPC protocol over HTTP/2 on plain TCP and TLS, the proto
+// codec, identity and gzip, every stream type (testdata/config.yaml).
 //
 // cmd/voloserver and cmd/voloclient are the programs under test; their
 // types are generated from the suite's .proto files (testdata/idl) by the

@@ -84,14 +84,19 @@ func invoke(req *conformancev1.ClientCompatRequest) (*conformancev1.ClientRespon
 		return nil, fmt.Errorf("HTTP version %v is not supported", req.GetHttpVersion())
 	case req.GetCodec() != conformancev1.Codec_CODEC_PROTO:
 		return nil, fmt.Errorf("codec %v is not supported", req.GetCodec())
-	case req.GetServerTlsCert() != nil:
-		return nil, errors.New("TLS is not configured in this suite")
 	case req.GetService() != "connectrpc.conformance.v1.ConformanceService":
 		return nil, fmt.Errorf("service %s is not known", req.GetService())
 	}
 	opts := []client.Option{
 		client.WithAddress(net.JoinHostPort(req.GetHost(), strconv.FormatUint(uint64(req.GetPort()), 10))),
 		client.WithMaxRecvMsgSize(int(req.GetMessageReceiveLimit())),
+	}
+	if len(req.GetServerTlsCert()) > 0 {
+		cfg, err := wire.ClientTLS(req.GetServerTlsCert(), req.GetClientTlsCreds())
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, client.WithTLS(cfg))
 	}
 	switch req.GetCompression() {
 	case conformancev1.Compression_COMPRESSION_IDENTITY, conformancev1.Compression_COMPRESSION_UNSPECIFIED:

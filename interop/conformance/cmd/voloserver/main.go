@@ -44,10 +44,17 @@ func run(in io.Reader, out io.Writer) error {
 	if req.GetHttpVersion() != conformancev1.HTTPVersion_HTTP_VERSION_2 {
 		return fmt.Errorf("HTTP version %v is not supported", req.GetHttpVersion())
 	}
+	opts := []server.Option{server.WithMaxRecvMsgSize(int(req.GetMessageReceiveLimit()))}
+	var pemCert []byte
 	if req.GetUseTls() {
-		return errors.New("TLS is not configured in this suite")
+		cfg, err := wire.ServerTLS(req.GetServerCreds(), req.GetClientTlsCert())
+		if err != nil {
+			return err
+		}
+		opts = append(opts, server.WithTLS(cfg))
+		pemCert = req.GetServerCreds().GetCert()
 	}
-	srv, err := server.New(server.WithMaxRecvMsgSize(int(req.GetMessageReceiveLimit())))
+	srv, err := server.New(opts...)
 	if err != nil {
 		return err
 	}
@@ -59,7 +66,7 @@ func run(in io.Reader, out io.Writer) error {
 		return err
 	}
 	addr := ln.Addr().(*net.TCPAddr)
-	if err := wire.Write(out, &conformancev1.ServerCompatResponse{Host: addr.IP.String(), Port: uint32(addr.Port)}); err != nil {
+	if err := wire.Write(out, &conformancev1.ServerCompatResponse{Host: addr.IP.String(), Port: uint32(addr.Port), PemCert: pemCert}); err != nil {
 		ln.Close()
 		return err
 	}

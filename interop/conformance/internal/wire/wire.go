@@ -4,6 +4,8 @@
 package wire
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -70,4 +72,45 @@ func Headers(md grpc.Metadata) []*conformancev1.Header {
 		hs = append(hs, &conformancev1.Header{Name: k, Value: v})
 	}
 	return hs
+}
+
+// ErrBadCert is what ServerTLS and ClientTLS return for a PEM certificate
+// that does not parse.
+var ErrBadCert = errors.New("wire: bad PEM certificate")
+
+// ServerTLS is the server's TLS config for the runner's credentials:
+// creds' certificate and key, and, when clientCert is set, client
+// certificates required and checked against it.
+func ServerTLS(creds *conformancev1.TLSCreds, clientCert []byte) (*tls.Config, error) {
+	cert, err := tls.X509KeyPair(creds.GetCert(), creds.GetKey())
+	if err != nil {
+		return nil, err
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if len(clientCert) > 0 {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(clientCert) {
+			return nil, fmt.Errorf("%w: the client's", ErrBadCert)
+		}
+		cfg.ClientCAs, cfg.ClientAuth = pool, tls.RequireAndVerifyClientCert
+	}
+	return cfg, nil
+}
+
+// ClientTLS is the client's TLS config: the server's certificate trusted,
+// and creds, if set, presented as the client's.
+func ClientTLS(serverCert []byte, creds *conformancev1.TLSCreds) (*tls.Config, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(serverCert) {
+		return nil, fmt.Errorf("%w: the server's", ErrBadCert)
+	}
+	cfg := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	if creds != nil {
+		cert, err := tls.X509KeyPair(creds.GetCert(), creds.GetKey())
+		if err != nil {
+			return nil, err
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	return cfg, nil
 }
