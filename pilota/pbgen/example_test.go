@@ -34,3 +34,28 @@ func ExampleError() {
 	fmt.Println(err)
 	// Output: testdata/bad/syntax.proto:6:1: syntax error: expecting ';'
 }
+
+// Stubs for messages another package generated: the program comes from a
+// linked descriptor (a generated package's File_x_proto; here the one Load
+// linked), and WithMessagesIn keeps the messages in their packages, so
+// only the service stubs are written.
+func ExampleFromDescriptor() {
+	loaded, err := pbgen.Load("testdata/greeter.proto")
+	if err != nil {
+		panic(err)
+	}
+	prog := pbgen.FromDescriptor(loaded.Main.Desc)
+	fmt.Println(prog.Main.Name, prog.Main.Services)
+	files, err := pbgen.Generate(prog, "example.com/stubs",
+		pbgen.WithMessagesIn("greeter.proto", "example.com/msgs/greeterpb"),
+		pbgen.WithMessagesIn("common/base.proto", "example.com/msgs/commonpb"))
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range files {
+		fmt.Println(f.Path)
+	}
+	// Output:
+	// greeter.proto [Greeter]
+	// greeter/v1/greeter_volo.pb.go
+}
