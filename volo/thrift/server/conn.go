@@ -378,7 +378,12 @@ func (c *conn) run(r *request) {
 		c.reply(r, nil, thrift.NewApplicationException(thrift.ExceptionProtocolError, "bad metainfo: "+err.Error()))
 		return
 	}
-	ctx = metainfo.WithBackwardValuesToSend(ctx)
+	if isHeader(r.framing) {
+		// Only a TTHeader reply carries backward values: elsewhere a
+		// handler's SendBackwardValue reports false, and the call costs
+		// no context node for them.
+		ctx = metainfo.WithBackwardValuesToSend(ctx)
+	}
 	if t := r.header.RPCTimeout; t > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, t)

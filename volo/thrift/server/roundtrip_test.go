@@ -273,3 +273,21 @@ func TestMetainfoOfOneCallNeverReachesAnother(t *testing.T) {
 		assert.Equal(t, msg, v, "a kept context keeps its own values")
 	}
 }
+
+// Backward values go back only on TTHeader: on Framed and Buffered the
+// handler's context does not collect them, and SendBackwardValue says so.
+func TestBackwardValuesOnlyOnTTHeader(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
+		return strconv.FormatBool(metainfo.SendBackwardValue(ctx, "k", "v")), nil
+	}), quiet)
+	for f, want := range map[frame.Framing]string{frame.TTHeader: "true", frame.TTHeaderFramed: "true", frame.Framed: "false", frame.Buffered: "false"} {
+		e := newEcho(t, ln.Addr().String(), client.WithFraming(f))
+		ctx := metainfo.WithBackwardValues(context.Background())
+		got, err := e.Echo(ctx, "x")
+		require.NoError(t, err, f)
+		assert.Equal(t, want, got, f)
+		v, _ := metainfo.RecvBackwardValue(ctx, "k")
+		assert.Equal(t, map[string]string{"true": "v", "false": ""}[want], v, f)
+	}
+}
