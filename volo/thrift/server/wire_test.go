@@ -7,6 +7,7 @@ import (
 	"net"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -325,4 +326,66 @@ func TestCallDoesNotWaitForTheWorkerOfAnother(t *testing.T) {
 		assert.Equal(t, 10+i, seq)
 		assert.Equal(t, "again", msg)
 	}
+}
+
+// workers counts the goroutines running or waiting in a connection's
+// worker loop.
+func workers() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Count(string(buf[:n]), "server.(*conn).worker(")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// A burst of concurrent calls on one connection starts a worker for each;
+// once the burst is over they end, while the connection stays open, so an
+// idle connection keeps only its reader.
+func TestBurstWorkersEndWhenIdle(t *testing.T) {
+	const n = 30
+	ln := volotest.ListenTCP(t)
+	var inFlight atomic.Int64
+	all := make(chan struct{})
+	var during int // workers while all n calls ran, written before all is closed
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
+		if inFlight.Add(1) == n {
+			during = workers()
+			close(all)
+		}
+		select {
+		case <-all:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		return msg, nil
+	}), quiet)
+	before := workers()
+	c := dialRaw(t, ln.Addr().String())
+	var reqs []byte
+	for i := range n {
+		var err error
+		reqs, err = frame.AppendMessage(reqs, frame.Framed, nil, "echo", thrift.MessageCall, int32(i+1), &echo.EchoEchoArgs{Msg: "m"})
+		require.NoError(t, err)
+	}
+	_, err := c.Write(reqs)
+	require.NoError(t, err)
+	r := frame.NewReader(c)
+	for range n {
+		var fr frame.Frame
+		require.NoError(t, r.Next(&fr))
+	}
+	<-all
+	assert.GreaterOrEqual(t, during-before, n, "each concurrent call had a worker")
+	assert.Eventually(t, func() bool { return workers() <= before }, 10*time.Second, 20*time.Millisecond,
+		"the burst's workers end once idle, with the connection open")
+	// The connection still serves.
+	req, err := frame.AppendMessage(nil, frame.Framed, nil, "echo", thrift.MessageCall, 100, &echo.EchoEchoArgs{Msg: "after"})
+	require.NoError(t, err)
+	_, err = c.Write(req)
+	require.NoError(t, err)
+	var fr frame.Frame
+	require.NoError(t, r.Next(&fr))
 }
