@@ -15,7 +15,7 @@ import (
 // answered with the not-run refusal instead of being cut off by the end of
 // the stream. It is also how long the linger waits with nothing sent and
 // nothing arriving before it closes early (see linger).
-const drainQuiet = 100 * time.Millisecond
+const drainQuiet = 500 * time.Millisecond
 
 // drain closes the connection without losing a reply: it goes on reading,
 // and answers each new request with the not-run refusal (and crrst on
