@@ -46,6 +46,9 @@ type clientStream struct {
 	drain    bool // the reader's: finish lets the messages before its error be read
 }
 
+// window returns the stream's send window, which the connection's wmu guards.
+func (s *clientStream) window() *int64 { return &s.sendWin }
+
 // Request is one unary call.
 type Request struct {
 	Path      string
@@ -181,30 +184,11 @@ func (c *ClientConn) mayPing() bool {
 }
 
 func (c *ClientConn) adjustStreamWindows(delta int64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, s := range c.streams {
-		s.sendWin += delta
-		if s.sendWin > 1<<31-1 {
-			return false
-		}
-	}
-	return true
+	return adjustStreamWindows(&c.mu, c.streams, delta)
 }
 
 func (c *ClientConn) streamWindow(id, incr uint32) (found, ok bool) {
-	c.mu.Lock()
-	s := c.streams[id]
-	c.mu.Unlock()
-	if s == nil {
-		return false, true
-	}
-	c.wmu.Lock()
-	s.sendWin += int64(incr)
-	ok = s.sendWin <= 1<<31-1
-	c.windowGrewLocked()
-	c.wmu.Unlock()
-	return true, ok
+	return growStreamWindow(&c.conn, &c.mu, c.streams, id, incr)
 }
 
 // acquire takes a stream slot, waiting while the server's

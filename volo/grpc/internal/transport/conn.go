@@ -706,3 +706,48 @@ func (c *conn) writeDataLocked(id uint32, win *int64, data []byte, endStream boo
 		}
 	}
 }
+
+// windowed is a stream of either side, with a send window that the
+// connection's wmu guards.
+type windowed interface {
+	comparable
+	window() *int64
+}
+
+// adjustStreamWindows adds delta to the send window of every stream in
+// streams (which mu guards), as a change of the peer's
+// SETTINGS_INITIAL_WINDOW_SIZE asks. It reports false when a window would
+// pass 2^31-1, a flow-control error.
+func adjustStreamWindows[S windowed](mu *sync.Mutex, streams map[uint32]S, delta int64) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	for _, s := range streams {
+		w := s.window()
+		*w += delta
+		if *w > 1<<31-1 {
+			return false
+		}
+	}
+	return true
+}
+
+// growStreamWindow adds incr to the send window of stream id in streams
+// (which mu guards), as the peer's WINDOW_UPDATE asks, and wakes the
+// writers of c waiting for window. found is false when the stream is no
+// longer open; ok is false when the window would pass 2^31-1.
+func growStreamWindow[S windowed](c *conn, mu *sync.Mutex, streams map[uint32]S, id, incr uint32) (found, ok bool) {
+	mu.Lock()
+	s := streams[id]
+	mu.Unlock()
+	var none S
+	if s == none {
+		return false, true
+	}
+	c.wmu.Lock()
+	w := s.window()
+	*w += int64(incr)
+	ok = *w <= 1<<31-1
+	c.windowGrewLocked()
+	c.wmu.Unlock()
+	return true, ok
+}

@@ -82,6 +82,9 @@ type ServerStream struct {
 	ctx        context.Context
 }
 
+// window returns the stream's send window, which the connection's wmu guards.
+func (s *ServerStream) window() *int64 { return &s.sendWin }
+
 // ErrPeerReset is the cause of a stream's context when the client reset it.
 var ErrPeerReset = fmt.Errorf("%w", ErrReset)
 
@@ -234,30 +237,11 @@ func (c *ServerConn) pingAllowed(now time.Time) bool {
 }
 
 func (c *ServerConn) adjustStreamWindows(delta int64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, s := range c.streams {
-		s.sendWin += delta
-		if s.sendWin > 1<<31-1 {
-			return false
-		}
-	}
-	return true
+	return adjustStreamWindows(&c.mu, c.streams, delta)
 }
 
 func (c *ServerConn) streamWindow(id, incr uint32) (found, ok bool) {
-	c.mu.Lock()
-	s := c.streams[id]
-	c.mu.Unlock()
-	if s == nil {
-		return false, true
-	}
-	c.wmu.Lock()
-	s.sendWin += int64(incr)
-	ok = s.sendWin <= 1<<31-1
-	c.windowGrewLocked()
-	c.wmu.Unlock()
-	return true, ok
+	return growStreamWindow(&c.conn, &c.mu, c.streams, id, incr)
 }
 
 // refuse answers a stream without a handler: trailers-only with st, and a
