@@ -195,35 +195,14 @@ func load(mainName string, open opener, maxSize int64) (*Program, error) {
 		// Not reported with a position: a file that is not found.
 		return nil, unresolved(err, mainName, found)
 	}
-	prog := &Program{}
-	seen := make(map[string]bool)
-	var walk func(fd protoreflect.FileDescriptor)
-	walk = func(fd protoreflect.FileDescriptor) {
-		if seen[fd.Path()] {
-			return
-		}
-		seen[fd.Path()] = true
-		imps := fd.Imports()
-		f := &File{Name: fd.Path(), Desc: fd}
-		for i := range imps.Len() {
-			walk(imps.Get(i).FileDescriptor)
-			f.Imports = append(f.Imports, imps.Get(i).Path())
-		}
-		prog.all = append(prog.all, fd)
-		loc, ok := found[fd.Path()]
+	return programOf(files[0], func(f *File) bool {
+		loc, ok := found[f.Name]
 		if !ok {
-			return // a standard import
+			return false // a standard import
 		}
 		f.Dir, f.Path = loc[0], loc[1]
-		svcs := fd.Services()
-		for i := range svcs.Len() {
-			f.Services = append(f.Services, string(svcs.Get(i).Name()))
-		}
-		prog.Files = append(prog.Files, f)
-	}
-	walk(files[0])
-	prog.Main = prog.Files[len(prog.Files)-1]
-	return prog, nil
+		return true
+	}), nil
 }
 
 // FromDescriptor returns the program of a linked file descriptor and what
@@ -232,6 +211,17 @@ func load(mainName string, open opener, maxSize int64) (*Program, error) {
 // [WithMessagesIn]. The files of google/protobuf/ are standard imports, as
 // [Load] has them; the others have no Path and Dir.
 func FromDescriptor(fd protoreflect.FileDescriptor) *Program {
+	return programOf(fd, func(f *File) bool {
+		return !strings.HasPrefix(f.Name, "google/protobuf/")
+	})
+}
+
+// programOf returns the program of root and what it imports, each file
+// after its imports, so that the last of Files is root. own reports
+// whether a file is one of the program's own rather than a standard
+// import, and may fill in its Dir and Path; a standard import is linked
+// but not in Files.
+func programOf(root protoreflect.FileDescriptor, own func(*File) bool) *Program {
 	prog := &Program{}
 	seen := make(map[string]bool)
 	var walk func(fd protoreflect.FileDescriptor)
@@ -247,7 +237,7 @@ func FromDescriptor(fd protoreflect.FileDescriptor) *Program {
 			f.Imports = append(f.Imports, imps.Get(i).Path())
 		}
 		prog.all = append(prog.all, fd)
-		if strings.HasPrefix(fd.Path(), "google/protobuf/") {
+		if !own(f) {
 			return
 		}
 		svcs := fd.Services()
@@ -256,7 +246,7 @@ func FromDescriptor(fd protoreflect.FileDescriptor) *Program {
 		}
 		prog.Files = append(prog.Files, f)
 	}
-	walk(fd)
+	walk(root)
 	if len(prog.Files) > 0 {
 		prog.Main = prog.Files[len(prog.Files)-1]
 	}
