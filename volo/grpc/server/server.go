@@ -12,11 +12,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/govolo/volo/ext/discovery"
 	"github.com/govolo/volo/motore"
 	"github.com/govolo/volo/volo"
 	"github.com/govolo/volo/volo/grpc"
 	"github.com/govolo/volo/volo/grpc/internal/transport"
+	"github.com/govolo/volo/volo/internal/registration"
 )
 
 // errShutdownDeadline is the cause of the handlers' contexts, and the
@@ -40,8 +40,6 @@ var (
 	ErrUnregistrableAddr = errors.New("volo: listener address cannot be registered")
 )
 
-const registryTimeout = 10 * time.Second
-
 // Server serves gRPC services over HTTP/2: h2c, or TLS with ALPN.
 // Register services, then call Serve with one or more listeners.
 type Server struct {
@@ -53,13 +51,13 @@ type Server struct {
 	services map[string]*grpc.ServiceDesc
 	methods  map[string]*route // "/service/method"
 
-	mu         sync.Mutex
-	listeners  map[net.Listener]struct{}
-	conns      map[*transport.ServerConn]struct{}
-	pending    int // accepted, still in the handshake
-	registered []discovery.Instance
-	closing    atomic.Bool
-	wg         sync.WaitGroup
+	mu        sync.Mutex
+	listeners map[net.Listener]struct{}
+	conns     map[*transport.ServerConn]struct{}
+	pending   int              // accepted, still in the handshake
+	regs      registration.Set // what Serve registered, to deregister
+	closing   atomic.Bool
+	wg        sync.WaitGroup
 
 	baseCtx context.Context
 	cancel  context.CancelCauseFunc
@@ -93,6 +91,8 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.streams = streams
 	s.baseCtx, s.cancel = context.WithCancelCause(context.Background())
+	s.regs = registration.Set{Registry: s.cfg.registry, Service: s.cfg.regService, Instance: s.cfg.regInstance,
+		Unregistrable: ErrUnregistrableAddr, Logger: s.cfg.logger}
 	return s, nil
 }
 
@@ -215,7 +215,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Unlock()
 	defer s.wg.Done()
 	if s.cfg.registry != nil {
-		if err := s.register(ln); err != nil {
+		if err := s.regs.Add(s.baseCtx, ln, s.closing.Load); err != nil {
 			s.mu.Lock()
 			delete(s.listeners, ln)
 			s.mu.Unlock()
@@ -313,48 +313,6 @@ func (s *Server) handshake(nc net.Conn) (net.Conn, error) {
 	return nc, nil
 }
 
-func (s *Server) register(ln net.Listener) error {
-	inst := s.cfg.regInstance
-	if inst.Addr == "" {
-		if a, ok := ln.Addr().(*net.TCPAddr); ok && (a.IP == nil || a.IP.IsUnspecified()) {
-			return fmt.Errorf("%w: %s; give the instance's address in WithRegistry", ErrUnregistrableAddr, a)
-		}
-		inst.Addr = ln.Addr().String()
-	}
-	ctx, cancel := context.WithTimeout(s.baseCtx, registryTimeout)
-	defer cancel()
-	if err := s.cfg.registry.Register(ctx, s.cfg.regService, inst); err != nil {
-		return fmt.Errorf("volo: register %s at %s: %w", s.cfg.regService, inst.Addr, err)
-	}
-	s.mu.Lock()
-	closing := s.closing.Load()
-	if !closing {
-		s.registered = append(s.registered, inst)
-	}
-	s.mu.Unlock()
-	if closing {
-		s.deregisterOne(ctx, inst)
-		return volo.ErrServerClosed
-	}
-	return nil
-}
-
-func (s *Server) deregister(ctx context.Context) {
-	s.mu.Lock()
-	regs := s.registered
-	s.registered = nil
-	s.mu.Unlock()
-	for _, inst := range regs {
-		s.deregisterOne(ctx, inst)
-	}
-}
-
-func (s *Server) deregisterOne(ctx context.Context, inst discovery.Instance) {
-	if err := s.cfg.registry.Deregister(ctx, s.cfg.regService, inst); err != nil {
-		s.cfg.logger.Warn("volo: deregister failed", "service", s.cfg.regService, "addr", inst.Addr, "err", err)
-	}
-}
-
 func (s *Server) beginClose() []*transport.ServerConn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -383,7 +341,7 @@ func (s *Server) beginClose() []*transport.ServerConn {
 // context holds it until it returns).
 func (s *Server) Shutdown(ctx context.Context) error {
 	conns := s.beginClose()
-	s.deregister(ctx)
+	s.regs.Remove(ctx)
 	for _, c := range conns {
 		c.Drain()
 	}
@@ -412,8 +370,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // started has ended.
 func (s *Server) Close() error {
 	conns := s.beginClose()
-	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
-	s.deregister(ctx)
+	ctx, cancel := context.WithTimeout(context.Background(), registration.Timeout)
+	s.regs.Remove(ctx)
 	cancel()
 	s.cancel(volo.ErrServerClosed)
 	for _, c := range conns {

@@ -10,9 +10,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/govolo/volo/ext/discovery"
 	"github.com/govolo/volo/motore"
 	"github.com/govolo/volo/volo"
+	"github.com/govolo/volo/volo/internal/registration"
 	"github.com/govolo/volo/volo/thrift"
 	"github.com/govolo/volo/volo/thrift/internal/bind"
 )
@@ -40,9 +40,6 @@ var (
 	ErrImplementation = errors.New("volo: implementation does not satisfy the service's interface")
 )
 
-// registryTimeout bounds one registration, and a deregistration by Close.
-const registryTimeout = 10 * time.Second
-
 // abortWriteTimeout bounds writing the exceptions of calls cut off by a
 // shutdown deadline, so that a peer that does not read cannot hold
 // Shutdown past it.
@@ -59,14 +56,14 @@ type Server struct {
 	services map[string]*route // "service.method"
 	methods  map[string]*route // "method", first registered service wins
 
-	mu         sync.Mutex
-	listeners  map[net.Listener]struct{}
-	conns      map[*conn]struct{}
-	registered []discovery.Instance // what Serve registered, to deregister
-	closing    atomic.Bool          // set under mu, read without it
-	closed     chan struct{}        // closed when closing is set
-	aborting   atomic.Bool          // Close, or a shutdown's deadline passed: writes get abortWriteTimeout
-	wg         sync.WaitGroup       // Serve loops, connections, handlers
+	mu        sync.Mutex
+	listeners map[net.Listener]struct{}
+	conns     map[*conn]struct{}
+	regs      registration.Set // what Serve registered, to deregister
+	closing   atomic.Bool      // set under mu, read without it
+	closed    chan struct{}    // closed when closing is set
+	aborting  atomic.Bool      // Close, or a shutdown's deadline passed: writes get abortWriteTimeout
+	wg        sync.WaitGroup   // Serve loops, connections, handlers
 
 	limitsOnce  sync.Once
 	maxConns    int           // the connection cap in force (see WithMaxConns), set by the first Serve
@@ -114,6 +111,8 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.stack = stack
 	s.baseCtx, s.cancel = context.WithCancelCause(context.Background())
+	s.regs = registration.Set{Registry: s.cfg.registry, Service: s.cfg.regService, Instance: s.cfg.regInstance,
+		Unregistrable: ErrUnregistrableAddr, Logger: s.cfg.logger}
 	return s, nil
 }
 
@@ -225,7 +224,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	defer s.wg.Done()
 	s.limitsOnce.Do(s.applyLimits)
 	if s.cfg.registry != nil {
-		if err := s.register(ln); err != nil {
+		if err := s.regs.Add(s.baseCtx, ln, s.closing.Load); err != nil {
 			s.mu.Lock()
 			delete(s.listeners, ln)
 			s.mu.Unlock()
@@ -268,52 +267,6 @@ func (s *Server) Serve(ln net.Listener) error {
 			}
 			pause.Stop()
 		}
-	}
-}
-
-// register makes the server known through the registry, at the
-// configured address or ln's.
-func (s *Server) register(ln net.Listener) error {
-	inst := s.cfg.regInstance
-	if inst.Addr == "" {
-		if a, ok := ln.Addr().(*net.TCPAddr); ok && (a.IP == nil || a.IP.IsUnspecified()) {
-			return fmt.Errorf("%w: %s; give the instance's address in WithRegistry", ErrUnregistrableAddr, a)
-		}
-		inst.Addr = ln.Addr().String()
-	}
-	ctx, cancel := context.WithTimeout(s.baseCtx, registryTimeout)
-	defer cancel()
-	if err := s.cfg.registry.Register(ctx, s.cfg.regService, inst); err != nil {
-		return fmt.Errorf("volo: register %s at %s: %w", s.cfg.regService, inst.Addr, err)
-	}
-	s.mu.Lock()
-	closing := s.closing.Load()
-	if !closing {
-		s.registered = append(s.registered, inst)
-	}
-	s.mu.Unlock()
-	if closing {
-		// Shutdown began while registering: take it back at once.
-		s.deregisterOne(ctx, inst)
-		return volo.ErrServerClosed
-	}
-	return nil
-}
-
-// deregister takes back every registration, within ctx.
-func (s *Server) deregister(ctx context.Context) {
-	s.mu.Lock()
-	regs := s.registered
-	s.registered = nil
-	s.mu.Unlock()
-	for _, inst := range regs {
-		s.deregisterOne(ctx, inst)
-	}
-}
-
-func (s *Server) deregisterOne(ctx context.Context, inst discovery.Instance) {
-	if err := s.cfg.registry.Deregister(ctx, s.cfg.regService, inst); err != nil {
-		s.cfg.logger.Warn("volo: deregister failed", "service", s.cfg.regService, "addr", inst.Addr, "err", err)
 	}
 }
 
@@ -372,7 +325,7 @@ func (s *Server) isClosing() bool { return s.closing.Load() }
 // it returns.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.beginClose()
-	s.deregister(ctx)
+	s.regs.Remove(ctx)
 	done := make(chan struct{})
 	go func() {
 		s.wg.Wait()
@@ -399,8 +352,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // started has ended (a handler that ignores its context holds it).
 func (s *Server) Close() error {
 	s.beginClose()
-	ctx, cancel := context.WithTimeout(context.Background(), registryTimeout)
-	s.deregister(ctx)
+	ctx, cancel := context.WithTimeout(context.Background(), registration.Timeout)
+	s.regs.Remove(ctx)
 	cancel()
 	s.aborting.Store(true)
 	s.cancel(volo.ErrServerClosed)
