@@ -44,6 +44,36 @@ type clientStream struct {
 	err      error
 	finished bool // under c.mu
 	drain    bool // the reader's: finish lets the messages before its error be read
+	// rmu is held by the reader while a frame of this stream writes to
+	// resp; gone, under rmu, tells the reader the caller has left, so
+	// the response is no longer the reader's to write.
+	rmu  sync.Mutex
+	gone bool
+}
+
+// testHookStreamFrame, when set by a test, runs in the reader between
+// finding a frame's stream and writing to its response.
+var testHookStreamFrame func()
+
+// detach takes the response back from the reader: once it returns, the
+// reader no longer writes to s.resp, so a caller that gave up can read
+// and release it.
+func (s *clientStream) detach() {
+	s.rmu.Lock()
+	s.gone = true
+	s.rmu.Unlock()
+}
+
+// attach is the reader's side of detach: it reports whether the stream's
+// response is still the reader's to write, and if so holds rmu, which the
+// caller releases.
+func (s *clientStream) attach() bool {
+	s.rmu.Lock()
+	if s.gone {
+		s.rmu.Unlock()
+		return false
+	}
+	return true
 }
 
 // window returns the stream's send window, which the connection's wmu guards.
@@ -357,6 +387,7 @@ func requestFields(fs []hpack.HeaderField, req *Request) []hpack.HeaderField {
 
 // cancelStream resets a stream the caller gave up on.
 func (c *ClientConn) cancelStream(s *clientStream) {
+	s.detach()
 	c.mu.Lock()
 	fin := s.finished
 	c.mu.Unlock()
@@ -430,6 +461,13 @@ func (c *ClientConn) onHeaders(id uint32, fields []hpack.HeaderField, endStream,
 		}
 		return nil
 	}
+	if testHookStreamFrame != nil {
+		testHookStreamFrame()
+	}
+	if !s.attach() {
+		return nil
+	}
+	defer s.rmu.Unlock()
 	r := s.resp
 	if tooLarge {
 		c.control(func(b []byte) []byte { return appendRSTStream(b, id, http2.ErrCodeCancel) })
@@ -545,6 +583,13 @@ func (c *ClientConn) onData(id uint32, data []byte, flowLen int, endStream bool)
 		}
 		return nil
 	}
+	if testHookStreamFrame != nil {
+		testHookStreamFrame()
+	}
+	if !s.attach() {
+		return nil
+	}
+	defer s.rmu.Unlock()
 	if !s.headers {
 		c.control(func(b []byte) []byte { return appendRSTStream(b, id, http2.ErrCodeProtocol) })
 		c.finish(s, volo.NewError(volo.CodeInternal, fmt.Errorf("%w: DATA before HEADERS", ErrProtocol)))

@@ -488,6 +488,7 @@ var ErrCanceled = errors.New("stream canceled by the caller")
 
 func (cs *ClientStream) cancel(err error) {
 	c, s := cs.c, cs.s
+	s.detach()
 	c.mu.Lock()
 	fin := s.finished
 	c.mu.Unlock()
