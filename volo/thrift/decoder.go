@@ -56,38 +56,46 @@ func (d *Decoder) truncated(n int) error {
 // ReadMessageBegin reads a message header, strict or old style. A compact
 // protocol header gives an error matching [ErrUnsupported].
 func (d *Decoder) ReadMessageBegin() (name string, typ MessageType, seq int32, err error) {
+	b, typ, seq, err := d.ReadMessageBeginView()
+	return string(b), typ, seq, err
+}
+
+// ReadMessageBeginView is [Decoder.ReadMessageBegin] without copying the
+// name: it aliases the input and is valid only as long as the input is. A
+// server that looks the name up among its methods need not allocate it.
+func (d *Decoder) ReadMessageBeginView() (name []byte, typ MessageType, seq int32, err error) {
 	start := d.off
 	b, err := d.next(4)
 	if err != nil {
-		return "", 0, 0, err
+		return nil, 0, 0, err
 	}
 	if b[0] == compactProtocolID {
-		return "", 0, 0, protoErr(NotImplemented, start, "compact protocol message")
+		return nil, 0, 0, protoErr(NotImplemented, start, "compact protocol message")
 	}
 	v := binary.BigEndian.Uint32(b)
 	if v&0x80000000 != 0 {
 		if v&0xffff0000 != strictVersion {
-			return "", 0, 0, protoErr(BadVersion, start, "version 0x"+strconv.FormatUint(uint64(v>>16), 16))
+			return nil, 0, 0, protoErr(BadVersion, start, "version 0x"+strconv.FormatUint(uint64(v>>16), 16))
 		}
 		typ = MessageType(v & 0xff)
 		if !typ.Valid() || v&0xff00 != 0 {
-			return "", 0, 0, protoErr(InvalidData, start+3, "bad message type "+strconv.Itoa(int(v&0xffff)))
+			return nil, 0, 0, protoErr(InvalidData, start+3, "bad message type "+strconv.Itoa(int(v&0xffff)))
 		}
-		if name, err = d.ReadString(); err != nil {
-			return "", 0, 0, d.Explain(err)
+		if name, err = d.ReadBinaryView(); err != nil {
+			return nil, 0, 0, d.Explain(err)
 		}
 	} else {
 		d.off = start
-		if name, err = d.ReadString(); err != nil {
-			return "", 0, 0, d.Explain(err)
+		if name, err = d.ReadBinaryView(); err != nil {
+			return nil, 0, 0, d.Explain(err)
 		}
 		t, err := d.next(1)
 		if err != nil {
-			return "", 0, 0, err
+			return nil, 0, 0, err
 		}
 		typ = MessageType(t[0])
 		if !typ.Valid() {
-			return "", 0, 0, protoErr(InvalidData, d.off-1, "bad message type "+strconv.Itoa(int(t[0])))
+			return nil, 0, 0, protoErr(InvalidData, d.off-1, "bad message type "+strconv.Itoa(int(t[0])))
 		}
 	}
 	seq, err = d.ReadI32()

@@ -59,3 +59,15 @@ func ExampleNewApplicationException() {
 	// exception true true
 	// thrift: application exception (unknown method): no method frob
 }
+
+func ExampleDecodeMessageView() {
+	b := thrift.AppendMessage(nil, "echo", thrift.MessageCall, 7, &echo.EchoEchoArgs{Msg: "hi"})
+
+	// A router looks the name up without allocating it: the view aliases b.
+	methods := map[string]bool{"echo": true}
+	var args echo.EchoEchoArgs
+	name, _, seq, err := thrift.DecodeMessageView(thrift.NewDecoder(b), &args)
+	fmt.Println(methods[string(name)], seq, err, args.Msg)
+	// Output:
+	// true 7 <nil> hi
+}

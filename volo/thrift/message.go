@@ -36,7 +36,14 @@ func AppendMessage(b []byte, name string, typ MessageType, seq int32, body Struc
 // an Exception, the body is read into an [ApplicationException] instead,
 // which is returned as the error; body is left untouched.
 func DecodeMessage(d *Decoder, body Struct) (name string, typ MessageType, seq int32, err error) {
-	if name, typ, seq, err = d.ReadMessageBegin(); err != nil {
+	b, typ, seq, err := DecodeMessageView(d, body)
+	return string(b), typ, seq, err
+}
+
+// DecodeMessageView is [DecodeMessage] without copying the message name,
+// which aliases d's input (see [Decoder.ReadMessageBeginView]).
+func DecodeMessageView(d *Decoder, body Struct) (name []byte, typ MessageType, seq int32, err error) {
+	if name, typ, seq, err = d.ReadMessageBeginView(); err != nil {
 		return name, typ, seq, err
 	}
 	if typ == MessageException {

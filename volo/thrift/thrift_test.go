@@ -218,13 +218,25 @@ func TestDecodeAllocatesOnlyValues(t *testing.T) {
 	b := encode(echo.EchoEchoMethod.Name, thrift.MessageCall, 1, &echo.EchoEchoArgs{Msg: "hello"})
 	d := thrift.NewDecoder(nil)
 	var args echo.EchoEchoArgs
+	var name string
 	allocs := testing.AllocsPerRun(100, func() {
 		d.Reset(b)
-		if _, _, _, err := thrift.DecodeMessage(d, &args); err != nil {
+		var err error
+		if name, _, _, err = thrift.DecodeMessage(d, &args); err != nil {
 			panic(err)
 		}
 	})
 	assert.Equal(t, 2.0, allocs, "the method name and the msg string")
+	assert.Equal(t, echo.EchoEchoMethod.Name, name)
+
+	allocs = testing.AllocsPerRun(100, func() {
+		d.Reset(b)
+		view, _, _, err := thrift.DecodeMessageView(d, &args)
+		if err != nil || string(view) != echo.EchoEchoMethod.Name {
+			panic(err)
+		}
+	})
+	assert.Equal(t, 1.0, allocs, "the msg string: the name is a view")
 }
 
 func TestApplicationException(t *testing.T) {

@@ -459,7 +459,7 @@ func (t *transport) ioDeadline(deadline time.Time, hasDeadline bool) time.Time {
 // connection (crrst); broken says the reply is not one to this call, so the
 // stream cannot be trusted.
 func (t *transport) decodeReply(ctx context.Context, d *thrift.Decoder, f *frame.Frame, call *thrift.Call, seq int32, deadline time.Time, hasDeadline bool) (reset, broken bool, err error) {
-	name, typ, rseq, err := thrift.DecodeMessage(d, call.Result)
+	name, typ, rseq, err := thrift.DecodeMessageView(d, call.Result)
 	ae := appException(err)
 	switch {
 	case ae != nil:
@@ -467,7 +467,7 @@ func (t *transport) decodeReply(ctx context.Context, d *thrift.Decoder, f *frame
 		return false, true, fmt.Errorf("%w: decoding the reply to %s: %w", volo.ErrProtocol, call.Method, err)
 	case typ != thrift.MessageReply:
 		return false, true, fmt.Errorf("%w: a %s message in reply to %s", volo.ErrProtocol, typ, call.Method)
-	case rseq != seq || name != call.Method:
+	case rseq != seq || string(name) != call.Method:
 		return false, true, fmt.Errorf("%w: reply %s#%d to call %s#%d", volo.ErrProtocol, name, rseq, call.Method, seq)
 	}
 	reset = f.Header.StrInfo[frame.KeyConnReset] != ""

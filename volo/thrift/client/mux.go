@@ -310,7 +310,7 @@ func replySeq(f *frame.Frame, d *thrift.Decoder) (int32, error) {
 		return f.Header.SeqID, nil
 	}
 	d.Reset(f.Payload)
-	_, _, seq, err := d.ReadMessageBegin()
+	_, _, seq, err := d.ReadMessageBeginView()
 	return seq, err
 }
 

@@ -269,18 +269,28 @@ func (c *conn) start(f *frame.Frame) bool {
 		return c.refuse(f)
 	}
 	c.d.Reset(f.Payload)
-	name, typ, seq, err := c.d.ReadMessageBegin()
+	raw, typ, seq, err := c.d.ReadMessageBeginView()
 	if err != nil {
 		c.readFailed(err)
 		return false
 	}
+	service := f.Header.StrInfo[frame.KeyIDLServiceName]
+	rt := c.s.lookup(service, raw)
+	// A routed method's name is the registered one, equal to what the
+	// request carried; only an unknown name is copied out of the frame.
+	var name string
+	if rt != nil {
+		name = rt.desc.Name
+	} else {
+		name = string(raw)
+	}
 	r := &request{framing: f.Framing, header: f.Header, seq: seq, name: name, cost: int64(len(f.Payload))}
 	r.call.Method = name
 	r.call.Addr = c.remote
-	r.call.Service = f.Header.StrInfo[frame.KeyIDLServiceName]
+	r.call.Service = service
 	r.oneway = typ == thrift.MessageOneway
 	var ex *thrift.ApplicationException
-	switch rt := c.s.lookup(r.call.Service, name); {
+	switch {
 	case typ != thrift.MessageCall && typ != thrift.MessageOneway:
 		ex = thrift.NewApplicationException(thrift.ExceptionInvalidMessageType, "expected a call, got "+typ.String())
 	case rt == nil:

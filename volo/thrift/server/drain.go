@@ -117,7 +117,7 @@ func (c *conn) drain() {
 // message's header cannot be read.
 func (c *conn) refuse(f *frame.Frame) bool {
 	c.d.Reset(f.Payload)
-	name, typ, seq, err := c.d.ReadMessageBegin()
+	raw, typ, seq, err := c.d.ReadMessageBeginView()
 	if err != nil {
 		c.readFailed(err)
 		return false
@@ -126,10 +126,10 @@ func (c *conn) refuse(f *frame.Frame) bool {
 		return true
 	}
 	service := f.Header.StrInfo[frame.KeyIDLServiceName]
-	if rt := c.s.lookup(service, name); rt != nil && rt.desc.Oneway {
+	if rt := c.s.lookup(service, raw); rt != nil && rt.desc.Oneway {
 		return true
 	}
-	r := &request{framing: f.Framing, header: f.Header, seq: seq, name: name}
+	r := &request{framing: f.Framing, header: f.Header, seq: seq, name: string(raw)}
 	c.write(r, nil, thrift.MessageException, notRun)
 	return true
 }

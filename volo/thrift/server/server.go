@@ -53,8 +53,8 @@ type Server struct {
 	stack thrift.Service
 
 	routes   sync.RWMutex
-	services map[string]*route // "service.method"
-	methods  map[string]*route // "method", first registered service wins
+	services map[string]map[string]*route // service, then method
+	methods  map[string]*route            // method, first registered service wins
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -97,7 +97,7 @@ type route struct {
 func New(opts ...Option) (*Server, error) {
 	s := &Server{
 		cfg:       newConfig(opts),
-		services:  make(map[string]*route),
+		services:  make(map[string]map[string]*route),
 		methods:   make(map[string]*route),
 		listeners: make(map[net.Listener]struct{}),
 		conns:     make(map[*conn]struct{}),
@@ -142,14 +142,14 @@ func (s *Server) RegisterService(desc *thrift.ServiceDesc, impl any) error {
 	}
 	s.routes.Lock()
 	defer s.routes.Unlock()
-	for _, m := range desc.Methods {
-		if _, dup := s.services[desc.Name+"."+m.Name]; dup {
-			return fmt.Errorf("%w: %q", ErrDuplicateService, desc.Name)
-		}
+	if _, dup := s.services[desc.Name]; dup {
+		return fmt.Errorf("%w: %q", ErrDuplicateService, desc.Name)
 	}
+	routes := make(map[string]*route, len(desc.Methods))
+	s.services[desc.Name] = routes
 	for _, m := range desc.Methods {
 		r := &route{service: desc.Name, desc: m, impl: impl}
-		s.services[desc.Name+"."+m.Name] = r
+		routes[m.Name] = r
 		if _, ok := s.methods[m.Name]; !ok {
 			s.methods[m.Name] = r
 		}
@@ -193,15 +193,15 @@ func checkService(desc *thrift.ServiceDesc, impl any) error {
 // lookup finds a method. A service name that no registered service has is
 // ignored, so that a caller that names its IDL service differently still
 // reaches the method.
-func (s *Server) lookup(service, name string) *route {
+func (s *Server) lookup(service string, name []byte) *route {
 	s.routes.RLock()
 	defer s.routes.RUnlock()
 	if service != "" {
-		if m, ok := s.services[service+"."+name]; ok {
+		if m, ok := s.services[service][string(name)]; ok {
 			return m
 		}
 	}
-	return s.methods[name]
+	return s.methods[string(name)]
 }
 
 // Serve accepts connections on ln and serves each on its own goroutine,
@@ -407,7 +407,7 @@ type dispatch struct{ s *Server }
 func (d *dispatch) Call(ctx context.Context, call *thrift.Call) (thrift.Struct, error) {
 	desc, impl := call.Desc, bind.Get(call)
 	if desc == nil || impl == nil {
-		r := d.s.lookup(call.Service, call.Method)
+		r := d.s.lookup(call.Service, []byte(call.Method))
 		if r == nil {
 			return nil, thrift.NewApplicationException(thrift.ExceptionUnknownMethod, "unknown method "+call.Method)
 		}
