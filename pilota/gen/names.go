@@ -59,7 +59,7 @@ func paramName(s string) string {
 // reservedParams are the names generated methods declare next to the
 // IDL's parameters.
 var reservedParams = map[string]bool{
-	"ctx": true, "opts": true, "args": true, "res": true, "err": true,
+	"ctx": true, "opts": true, "args": true, "res": true, "err": true, "b": true,
 	"c": true, "h": true, "a": true, "r": true, "ok": true, "ok2": true, "impl": true,
 	"e": true, "thrift": true, "client": true, "server": true, "context": true, "errors": true,
 }

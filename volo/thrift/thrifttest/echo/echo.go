@@ -136,7 +136,12 @@ func echoEchoHandler(ctx context.Context, impl any, args thrift.Struct) (thrift.
 	if err != nil {
 		return nil, err
 	}
-	return &EchoEchoResult{Success: &r}, nil
+	b := &struct {
+		res EchoEchoResult
+		v   string
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // EchoClient calls service Echo. It embeds the client, whose Close,
@@ -157,15 +162,17 @@ func NewEchoClient(opts ...client.Option) (*EchoClient, error) {
 
 // Echo returns msg.
 func (c *EchoClient) Echo(ctx context.Context, msg string, opts ...client.CallOption) (string, error) {
-	args := EchoEchoArgs{Msg: msg}
-	var res EchoEchoResult
-	if err := c.Client.Call(ctx, EchoEchoMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args EchoEchoArgs
+		res  EchoEchoResult
+	}{args: EchoEchoArgs{Msg: msg}}
+	if err := c.Client.Call(ctx, EchoEchoMethod, &b.args, &b.res, opts...); err != nil {
 		return "", err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return "", thrift.MissingResult("echo")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // EchoEchoArgs is the args struct of method echo of service Echo.
@@ -384,7 +391,12 @@ func shoutShoutHandler(ctx context.Context, impl any, args thrift.Struct) (thrif
 		}
 		return nil, err
 	}
-	return &ShoutShoutResult{Success: &r}, nil
+	b := &struct {
+		res ShoutShoutResult
+		v   string
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ShoutNotifyMethod describes method notify of service Shout.
@@ -422,15 +434,17 @@ func NewShoutClient(opts ...client.Option) (*ShoutClient, error) {
 
 // Shout returns msg in capitals, or throws EchoError for an empty msg.
 func (c *ShoutClient) Shout(ctx context.Context, msg string, opts ...client.CallOption) (string, error) {
-	args := ShoutShoutArgs{Msg: msg}
-	var res ShoutShoutResult
-	if err := c.Client.Call(ctx, ShoutShoutMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ShoutShoutArgs
+		res  ShoutShoutResult
+	}{args: ShoutShoutArgs{Msg: msg}}
+	if err := c.Client.Call(ctx, ShoutShoutMethod, &b.args, &b.res, opts...); err != nil {
 		return "", err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return "", thrift.MissingResult("shout")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Notify delivers msg; the caller waits for no reply.

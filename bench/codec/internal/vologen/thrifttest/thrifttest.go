@@ -1783,7 +1783,12 @@ func thriftTestTestStringHandler(ctx context.Context, impl any, args thrift.Stru
 	if err != nil {
 		return nil, err
 	}
-	return &ThriftTestTestStringResult{Success: &r}, nil
+	b := &struct {
+		res ThriftTestTestStringResult
+		v   string
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ThriftTestTestBoolMethod describes method testBool of service ThriftTest.
@@ -1804,7 +1809,12 @@ func thriftTestTestBoolHandler(ctx context.Context, impl any, args thrift.Struct
 	if err != nil {
 		return nil, err
 	}
-	return &ThriftTestTestBoolResult{Success: &r}, nil
+	b := &struct {
+		res ThriftTestTestBoolResult
+		v   bool
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ThriftTestTestByteMethod describes method testByte of service ThriftTest.
@@ -1825,7 +1835,12 @@ func thriftTestTestByteHandler(ctx context.Context, impl any, args thrift.Struct
 	if err != nil {
 		return nil, err
 	}
-	return &ThriftTestTestByteResult{Success: &r}, nil
+	b := &struct {
+		res ThriftTestTestByteResult
+		v   int8
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ThriftTestTestI32Method describes method testI32 of service ThriftTest.
@@ -1846,7 +1861,12 @@ func thriftTestTestI32Handler(ctx context.Context, impl any, args thrift.Struct)
 	if err != nil {
 		return nil, err
 	}
-	return &ThriftTestTestI32Result{Success: &r}, nil
+	b := &struct {
+		res ThriftTestTestI32Result
+		v   int32
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ThriftTestTestI64Method describes method testI64 of service ThriftTest.
@@ -1867,7 +1887,12 @@ func thriftTestTestI64Handler(ctx context.Context, impl any, args thrift.Struct)
 	if err != nil {
 		return nil, err
 	}
-	return &ThriftTestTestI64Result{Success: &r}, nil
+	b := &struct {
+		res ThriftTestTestI64Result
+		v   int64
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ThriftTestTestDoubleMethod describes method testDouble of service
@@ -1889,7 +1914,12 @@ func thriftTestTestDoubleHandler(ctx context.Context, impl any, args thrift.Stru
 	if err != nil {
 		return nil, err
 	}
-	return &ThriftTestTestDoubleResult{Success: &r}, nil
+	b := &struct {
+		res ThriftTestTestDoubleResult
+		v   float64
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ThriftTestTestBinaryMethod describes method testBinary of service
@@ -1935,7 +1965,12 @@ func thriftTestTestUuidHandler(ctx context.Context, impl any, args thrift.Struct
 	if err != nil {
 		return nil, err
 	}
-	return &ThriftTestTestUuidResult{Success: &r}, nil
+	b := &struct {
+		res ThriftTestTestUuidResult
+		v   thrift.UUID
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ThriftTestTestStructMethod describes method testStruct of service
@@ -2096,7 +2131,12 @@ func thriftTestTestEnumHandler(ctx context.Context, impl any, args thrift.Struct
 	if err != nil {
 		return nil, err
 	}
-	return &ThriftTestTestEnumResult{Success: &r}, nil
+	b := &struct {
+		res ThriftTestTestEnumResult
+		v   Numberz
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ThriftTestTestTypedefMethod describes method testTypedef of service
@@ -2118,7 +2158,12 @@ func thriftTestTestTypedefHandler(ctx context.Context, impl any, args thrift.Str
 	if err != nil {
 		return nil, err
 	}
-	return &ThriftTestTestTypedefResult{Success: &r}, nil
+	b := &struct {
+		res ThriftTestTestTypedefResult
+		v   UserId
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // ThriftTestTestMapMapMethod describes method testMapMap of service
@@ -2287,39 +2332,45 @@ func NewThriftTestClient(opts ...client.Option) (*ThriftTestClient, error) {
 
 // Prints "testVoid()" and returns nothing.
 func (c *ThriftTestClient) TestVoid(ctx context.Context, opts ...client.CallOption) error {
-	args := ThriftTestTestVoidArgs{}
-	var res ThriftTestTestVoidResult
-	return c.Client.Call(ctx, ThriftTestTestVoidMethod, &args, &res, opts...)
+	b := &struct {
+		args ThriftTestTestVoidArgs
+		res  ThriftTestTestVoidResult
+	}{args: ThriftTestTestVoidArgs{}}
+	return c.Client.Call(ctx, ThriftTestTestVoidMethod, &b.args, &b.res, opts...)
 }
 
 // Prints 'testString("%s")' with thing as '%s'
 // @param string thing - the string to print
 // @return string - returns the string 'thing'
 func (c *ThriftTestClient) TestString(ctx context.Context, thing string, opts ...client.CallOption) (string, error) {
-	args := ThriftTestTestStringArgs{Thing: thing}
-	var res ThriftTestTestStringResult
-	if err := c.Client.Call(ctx, ThriftTestTestStringMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestStringArgs
+		res  ThriftTestTestStringResult
+	}{args: ThriftTestTestStringArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestStringMethod, &b.args, &b.res, opts...); err != nil {
 		return "", err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return "", thrift.MissingResult("testString")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Prints 'testBool("%s")' where '%s' with thing as 'true' or 'false'
 // @param bool  thing - the bool data to print
 // @return bool  - returns the bool 'thing'
 func (c *ThriftTestClient) TestBool(ctx context.Context, thing bool, opts ...client.CallOption) (bool, error) {
-	args := ThriftTestTestBoolArgs{Thing: thing}
-	var res ThriftTestTestBoolResult
-	if err := c.Client.Call(ctx, ThriftTestTestBoolMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestBoolArgs
+		res  ThriftTestTestBoolResult
+	}{args: ThriftTestTestBoolArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestBoolMethod, &b.args, &b.res, opts...); err != nil {
 		return false, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return false, thrift.MissingResult("testBool")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Prints 'testByte("%d")' with thing as '%d'
@@ -2327,120 +2378,136 @@ func (c *ThriftTestClient) TestBool(ctx context.Context, thing bool, opts ...cli
 // @param byte thing - the i8/byte to print
 // @return i8 - returns the i8/byte 'thing'
 func (c *ThriftTestClient) TestByte(ctx context.Context, thing int8, opts ...client.CallOption) (int8, error) {
-	args := ThriftTestTestByteArgs{Thing: thing}
-	var res ThriftTestTestByteResult
-	if err := c.Client.Call(ctx, ThriftTestTestByteMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestByteArgs
+		res  ThriftTestTestByteResult
+	}{args: ThriftTestTestByteArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestByteMethod, &b.args, &b.res, opts...); err != nil {
 		return 0, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return 0, thrift.MissingResult("testByte")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Prints 'testI32("%d")' with thing as '%d'
 // @param i32 thing - the i32 to print
 // @return i32 - returns the i32 'thing'
 func (c *ThriftTestClient) TestI32(ctx context.Context, thing int32, opts ...client.CallOption) (int32, error) {
-	args := ThriftTestTestI32Args{Thing: thing}
-	var res ThriftTestTestI32Result
-	if err := c.Client.Call(ctx, ThriftTestTestI32Method, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestI32Args
+		res  ThriftTestTestI32Result
+	}{args: ThriftTestTestI32Args{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestI32Method, &b.args, &b.res, opts...); err != nil {
 		return 0, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return 0, thrift.MissingResult("testI32")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Prints 'testI64("%d")' with thing as '%d'
 // @param i64 thing - the i64 to print
 // @return i64 - returns the i64 'thing'
 func (c *ThriftTestClient) TestI64(ctx context.Context, thing int64, opts ...client.CallOption) (int64, error) {
-	args := ThriftTestTestI64Args{Thing: thing}
-	var res ThriftTestTestI64Result
-	if err := c.Client.Call(ctx, ThriftTestTestI64Method, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestI64Args
+		res  ThriftTestTestI64Result
+	}{args: ThriftTestTestI64Args{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestI64Method, &b.args, &b.res, opts...); err != nil {
 		return 0, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return 0, thrift.MissingResult("testI64")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Prints 'testDouble("%f")' with thing as '%f'
 // @param double thing - the double to print
 // @return double - returns the double 'thing'
 func (c *ThriftTestClient) TestDouble(ctx context.Context, thing float64, opts ...client.CallOption) (float64, error) {
-	args := ThriftTestTestDoubleArgs{Thing: thing}
-	var res ThriftTestTestDoubleResult
-	if err := c.Client.Call(ctx, ThriftTestTestDoubleMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestDoubleArgs
+		res  ThriftTestTestDoubleResult
+	}{args: ThriftTestTestDoubleArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestDoubleMethod, &b.args, &b.res, opts...); err != nil {
 		return 0, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return 0, thrift.MissingResult("testDouble")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Prints 'testBinary("%s")' where '%s' is a hex-formatted string of thing's data
 // @param binary  thing - the binary data to print
 // @return binary  - returns the binary 'thing'
 func (c *ThriftTestClient) TestBinary(ctx context.Context, thing []byte, opts ...client.CallOption) ([]byte, error) {
-	args := ThriftTestTestBinaryArgs{Thing: thing}
-	var res ThriftTestTestBinaryResult
-	if err := c.Client.Call(ctx, ThriftTestTestBinaryMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestBinaryArgs
+		res  ThriftTestTestBinaryResult
+	}{args: ThriftTestTestBinaryArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestBinaryMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testBinary")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Prints 'testUuid("%s")' where '%s' is the uuid given. Note that the uuid byte order should be correct.
 // @param uuid  thing - the uuid to print
 // @return uuid  - returns the uuid 'thing'
 func (c *ThriftTestClient) TestUuid(ctx context.Context, thing thrift.UUID, opts ...client.CallOption) (thrift.UUID, error) {
-	args := ThriftTestTestUuidArgs{Thing: thing}
-	var res ThriftTestTestUuidResult
-	if err := c.Client.Call(ctx, ThriftTestTestUuidMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestUuidArgs
+		res  ThriftTestTestUuidResult
+	}{args: ThriftTestTestUuidArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestUuidMethod, &b.args, &b.res, opts...); err != nil {
 		return thrift.UUID{}, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return thrift.UUID{}, thrift.MissingResult("testUuid")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Prints 'testStruct("{%s}")' where thing has been formatted into a string of comma separated values
 // @param Xtruct thing - the Xtruct to print
 // @return Xtruct - returns the Xtruct 'thing'
 func (c *ThriftTestClient) TestStruct(ctx context.Context, thing *Xtruct, opts ...client.CallOption) (*Xtruct, error) {
-	args := ThriftTestTestStructArgs{Thing: thing}
-	var res ThriftTestTestStructResult
-	if err := c.Client.Call(ctx, ThriftTestTestStructMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestStructArgs
+		res  ThriftTestTestStructResult
+	}{args: ThriftTestTestStructArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestStructMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testStruct")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Prints 'testNest("{%s}")' where thing has been formatted into a string of the nested struct
 // @param Xtruct2 thing - the Xtruct2 to print
 // @return Xtruct2 - returns the Xtruct2 'thing'
 func (c *ThriftTestClient) TestNest(ctx context.Context, thing *Xtruct2, opts ...client.CallOption) (*Xtruct2, error) {
-	args := ThriftTestTestNestArgs{Thing: thing}
-	var res ThriftTestTestNestResult
-	if err := c.Client.Call(ctx, ThriftTestTestNestMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestNestArgs
+		res  ThriftTestTestNestResult
+	}{args: ThriftTestTestNestArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestNestMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testNest")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Prints 'testMap("{%s")' where thing has been formatted into a string of 'key => value' pairs
@@ -2450,15 +2517,17 @@ func (c *ThriftTestClient) TestNest(ctx context.Context, thing *Xtruct2, opts ..
 // @param map<i32,i32> thing - the map<i32,i32> to print
 // @return map<i32,i32> - returns the map<i32,i32> 'thing'
 func (c *ThriftTestClient) TestMap(ctx context.Context, thing map[int32]int32, opts ...client.CallOption) (map[int32]int32, error) {
-	args := ThriftTestTestMapArgs{Thing: thing}
-	var res ThriftTestTestMapResult
-	if err := c.Client.Call(ctx, ThriftTestTestMapMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestMapArgs
+		res  ThriftTestTestMapResult
+	}{args: ThriftTestTestMapArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestMapMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testMap")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Prints 'testStringMap("{%s}")' where thing has been formatted into a string of 'key => value' pairs
@@ -2468,15 +2537,17 @@ func (c *ThriftTestClient) TestMap(ctx context.Context, thing map[int32]int32, o
 // @param map<string,string> thing - the map<string,string> to print
 // @return map<string,string> - returns the map<string,string> 'thing'
 func (c *ThriftTestClient) TestStringMap(ctx context.Context, thing map[string]string, opts ...client.CallOption) (map[string]string, error) {
-	args := ThriftTestTestStringMapArgs{Thing: thing}
-	var res ThriftTestTestStringMapResult
-	if err := c.Client.Call(ctx, ThriftTestTestStringMapMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestStringMapArgs
+		res  ThriftTestTestStringMapResult
+	}{args: ThriftTestTestStringMapArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestStringMapMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testStringMap")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Prints 'testSet("{%s}")' where thing has been formatted into a string of values
@@ -2486,15 +2557,17 @@ func (c *ThriftTestClient) TestStringMap(ctx context.Context, thing map[string]s
 // @param set<i32> thing - the set<i32> to print
 // @return set<i32> - returns the set<i32> 'thing'
 func (c *ThriftTestClient) TestSet(ctx context.Context, thing []int32, opts ...client.CallOption) ([]int32, error) {
-	args := ThriftTestTestSetArgs{Thing: thing}
-	var res ThriftTestTestSetResult
-	if err := c.Client.Call(ctx, ThriftTestTestSetMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestSetArgs
+		res  ThriftTestTestSetResult
+	}{args: ThriftTestTestSetArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestSetMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testSet")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Prints 'testList("{%s}")' where thing has been formatted into a string of values
@@ -2504,45 +2577,51 @@ func (c *ThriftTestClient) TestSet(ctx context.Context, thing []int32, opts ...c
 // @param list<i32> thing - the list<i32> to print
 // @return list<i32> - returns the list<i32> 'thing'
 func (c *ThriftTestClient) TestList(ctx context.Context, thing []int32, opts ...client.CallOption) ([]int32, error) {
-	args := ThriftTestTestListArgs{Thing: thing}
-	var res ThriftTestTestListResult
-	if err := c.Client.Call(ctx, ThriftTestTestListMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestListArgs
+		res  ThriftTestTestListResult
+	}{args: ThriftTestTestListArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestListMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testList")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Prints 'testEnum("%d")' where thing has been formatted into its numeric value
 // @param Numberz thing - the Numberz to print
 // @return Numberz - returns the Numberz 'thing'
 func (c *ThriftTestClient) TestEnum(ctx context.Context, thing Numberz, opts ...client.CallOption) (Numberz, error) {
-	args := ThriftTestTestEnumArgs{Thing: thing}
-	var res ThriftTestTestEnumResult
-	if err := c.Client.Call(ctx, ThriftTestTestEnumMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestEnumArgs
+		res  ThriftTestTestEnumResult
+	}{args: ThriftTestTestEnumArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestEnumMethod, &b.args, &b.res, opts...); err != nil {
 		return 0, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return 0, thrift.MissingResult("testEnum")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Prints 'testTypedef("%d")' with thing as '%d'
 // @param UserId thing - the UserId to print
 // @return UserId - returns the UserId 'thing'
 func (c *ThriftTestClient) TestTypedef(ctx context.Context, thing UserId, opts ...client.CallOption) (UserId, error) {
-	args := ThriftTestTestTypedefArgs{Thing: thing}
-	var res ThriftTestTestTypedefResult
-	if err := c.Client.Call(ctx, ThriftTestTestTypedefMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestTypedefArgs
+		res  ThriftTestTestTypedefResult
+	}{args: ThriftTestTestTypedefArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, ThriftTestTestTypedefMethod, &b.args, &b.res, opts...); err != nil {
 		return 0, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return 0, thrift.MissingResult("testTypedef")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // Prints 'testMapMap("%d")' with hello as '%d'
@@ -2551,15 +2630,17 @@ func (c *ThriftTestClient) TestTypedef(ctx context.Context, thing UserId, opts .
 //
 //	{-4 => {-4 => -4, -3 => -3, -2 => -2, -1 => -1, }, 4 => {1 => 1, 2 => 2, 3 => 3, 4 => 4, }, }
 func (c *ThriftTestClient) TestMapMap(ctx context.Context, hello int32, opts ...client.CallOption) (map[int32]map[int32]int32, error) {
-	args := ThriftTestTestMapMapArgs{Hello: hello}
-	var res ThriftTestTestMapMapResult
-	if err := c.Client.Call(ctx, ThriftTestTestMapMapMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestMapMapArgs
+		res  ThriftTestTestMapMapResult
+	}{args: ThriftTestTestMapMapArgs{Hello: hello}}
+	if err := c.Client.Call(ctx, ThriftTestTestMapMapMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testMapMap")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // So you think you've got this all worked out, eh?
@@ -2574,15 +2655,17 @@ func (c *ThriftTestClient) TestMapMap(ctx context.Context, hello int32, opts ...
 //
 // @return map<UserId, map<Numberz,Insanity>> - a map with the above values
 func (c *ThriftTestClient) TestInsanity(ctx context.Context, argument *Insanity, opts ...client.CallOption) (map[UserId]map[Numberz]*Insanity, error) {
-	args := ThriftTestTestInsanityArgs{Argument: argument}
-	var res ThriftTestTestInsanityResult
-	if err := c.Client.Call(ctx, ThriftTestTestInsanityMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestInsanityArgs
+		res  ThriftTestTestInsanityResult
+	}{args: ThriftTestTestInsanityArgs{Argument: argument}}
+	if err := c.Client.Call(ctx, ThriftTestTestInsanityMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testInsanity")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Prints 'testMulti()'
@@ -2596,15 +2679,17 @@ func (c *ThriftTestClient) TestInsanity(ctx context.Context, argument *Insanity,
 //
 //	and i64_thing = arg2
 func (c *ThriftTestClient) TestMulti(ctx context.Context, arg0 int8, arg1 int32, arg2 int64, arg3 map[int16]string, arg4 Numberz, arg5 UserId, opts ...client.CallOption) (*Xtruct, error) {
-	args := ThriftTestTestMultiArgs{Arg0: arg0, Arg1: arg1, Arg2: arg2, Arg3: arg3, Arg4: arg4, Arg5: arg5}
-	var res ThriftTestTestMultiResult
-	if err := c.Client.Call(ctx, ThriftTestTestMultiMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestMultiArgs
+		res  ThriftTestTestMultiResult
+	}{args: ThriftTestTestMultiArgs{Arg0: arg0, Arg1: arg1, Arg2: arg2, Arg3: arg3, Arg4: arg4, Arg5: arg5}}
+	if err := c.Client.Call(ctx, ThriftTestTestMultiMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testMulti")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Print 'testException(%s)' with arg as '%s'
@@ -2613,9 +2698,11 @@ func (c *ThriftTestClient) TestMulti(ctx context.Context, arg0 int8, arg1 int32,
 // else if arg == "TException" throw TException
 // else do not throw anything
 func (c *ThriftTestClient) TestException(ctx context.Context, arg string, opts ...client.CallOption) error {
-	args := ThriftTestTestExceptionArgs{Arg: arg}
-	var res ThriftTestTestExceptionResult
-	return c.Client.Call(ctx, ThriftTestTestExceptionMethod, &args, &res, opts...)
+	b := &struct {
+		args ThriftTestTestExceptionArgs
+		res  ThriftTestTestExceptionResult
+	}{args: ThriftTestTestExceptionArgs{Arg: arg}}
+	return c.Client.Call(ctx, ThriftTestTestExceptionMethod, &b.args, &b.res, opts...)
 }
 
 // Print 'testMultiException(%s, %s)' with arg0 as '%s' and arg1 as '%s'
@@ -2625,15 +2712,17 @@ func (c *ThriftTestClient) TestException(ctx context.Context, arg string, opts .
 // else do not throw anything
 // @return Xtruct - an Xtruct with string_thing = arg1
 func (c *ThriftTestClient) TestMultiException(ctx context.Context, arg0 string, arg1 string, opts ...client.CallOption) (*Xtruct, error) {
-	args := ThriftTestTestMultiExceptionArgs{Arg0: arg0, Arg1: arg1}
-	var res ThriftTestTestMultiExceptionResult
-	if err := c.Client.Call(ctx, ThriftTestTestMultiExceptionMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args ThriftTestTestMultiExceptionArgs
+		res  ThriftTestTestMultiExceptionResult
+	}{args: ThriftTestTestMultiExceptionArgs{Arg0: arg0, Arg1: arg1}}
+	if err := c.Client.Call(ctx, ThriftTestTestMultiExceptionMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("testMultiException")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Print 'testOneway(%d): Sleeping...' with secondsToSleep as '%d'
@@ -6995,7 +7084,12 @@ func secondServiceSecondtestStringHandler(ctx context.Context, impl any, args th
 	if err != nil {
 		return nil, err
 	}
-	return &SecondServiceSecondtestStringResult{Success: &r}, nil
+	b := &struct {
+		res SecondServiceSecondtestStringResult
+		v   string
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // SecondServiceClient calls service SecondService. It embeds the client,
@@ -7018,15 +7112,17 @@ func NewSecondServiceClient(opts ...client.Option) (*SecondServiceClient, error)
 // @param string thing - the string to print
 // @return string - returns the string 'thing'
 func (c *SecondServiceClient) SecondtestString(ctx context.Context, thing string, opts ...client.CallOption) (string, error) {
-	args := SecondServiceSecondtestStringArgs{Thing: thing}
-	var res SecondServiceSecondtestStringResult
-	if err := c.Client.Call(ctx, SecondServiceSecondtestStringMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args SecondServiceSecondtestStringArgs
+		res  SecondServiceSecondtestStringResult
+	}{args: SecondServiceSecondtestStringArgs{Thing: thing}}
+	if err := c.Client.Call(ctx, SecondServiceSecondtestStringMethod, &b.args, &b.res, opts...); err != nil {
 		return "", err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return "", thrift.MissingResult("secondtestString")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // SecondServiceSecondtestStringArgs is the args struct of method

@@ -348,7 +348,12 @@ func baseWhoamiHandler(ctx context.Context, impl any, args thrift.Struct) (thrif
 	if err != nil {
 		return nil, err
 	}
-	return &BaseWhoamiResult{Success: &r}, nil
+	b := &struct {
+		res BaseWhoamiResult
+		v   UserID
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // BaseClient calls service Base. It embeds the client, whose Close,
@@ -369,22 +374,26 @@ func NewBaseClient(opts ...client.Option) (*BaseClient, error) {
 
 // Ping calls method ping of service Base.
 func (c *BaseClient) Ping(ctx context.Context, opts ...client.CallOption) error {
-	args := BasePingArgs{}
-	var res BasePingResult
-	return c.Client.Call(ctx, BasePingMethod, &args, &res, opts...)
+	b := &struct {
+		args BasePingArgs
+		res  BasePingResult
+	}{args: BasePingArgs{}}
+	return c.Client.Call(ctx, BasePingMethod, &b.args, &b.res, opts...)
 }
 
 // Whoami calls method whoami of service Base.
 func (c *BaseClient) Whoami(ctx context.Context, opts ...client.CallOption) (UserID, error) {
-	args := BaseWhoamiArgs{}
-	var res BaseWhoamiResult
-	if err := c.Client.Call(ctx, BaseWhoamiMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args BaseWhoamiArgs
+		res  BaseWhoamiResult
+	}{args: BaseWhoamiArgs{}}
+	if err := c.Client.Call(ctx, BaseWhoamiMethod, &b.args, &b.res, opts...); err != nil {
 		return 0, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return 0, thrift.MissingResult("whoami")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // BasePingArgs is the args struct of method ping of service Base.

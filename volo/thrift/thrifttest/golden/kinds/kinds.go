@@ -1390,7 +1390,7 @@ type Store interface {
 	// Shape is method shape of service Store.
 	Shape(ctx context.Context, s *Shape) (*Shape, error)
 	// Blob is method blob of service Store.
-	Blob(ctx context.Context, b []byte) ([]byte, error)
+	Blob(ctx context.Context, b_ []byte) ([]byte, error)
 	// Status is method status of service Store.
 	Status(ctx context.Context, s base.Status) (base.Status, error)
 }
@@ -1602,7 +1602,12 @@ func storeStatusHandler(ctx context.Context, impl any, args thrift.Struct) (thri
 	if err != nil {
 		return nil, err
 	}
-	return &StoreStatusResult{Success: &r}, nil
+	b := &struct {
+		res StoreStatusResult
+		v   base.Status
+	}{v: r}
+	b.res.Success = &b.v
+	return &b.res, nil
 }
 
 // StoreClient calls service Store. It embeds the client, whose Close,
@@ -1623,48 +1628,56 @@ func NewStoreClient(opts ...client.Option) (*StoreClient, error) {
 
 // Get returns the Kinds of id.
 func (c *StoreClient) Get(ctx context.Context, id base.UserID, opts ...client.CallOption) (*Kinds, error) {
-	args := StoreGetArgs{Id: id}
-	var res StoreGetResult
-	if err := c.Client.Call(ctx, StoreGetMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args StoreGetArgs
+		res  StoreGetResult
+	}{args: StoreGetArgs{Id: id}}
+	if err := c.Client.Call(ctx, StoreGetMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("get")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Put calls method put of service Store.
 func (c *StoreClient) Put(ctx context.Context, k *Kinds, overwrite bool, opts ...client.CallOption) error {
-	args := StorePutArgs{K: k, Overwrite: overwrite}
-	var res StorePutResult
-	return c.Client.Call(ctx, StorePutMethod, &args, &res, opts...)
+	b := &struct {
+		args StorePutArgs
+		res  StorePutResult
+	}{args: StorePutArgs{K: k, Overwrite: overwrite}}
+	return c.Client.Call(ctx, StorePutMethod, &b.args, &b.res, opts...)
 }
 
 // All calls method all of service Store.
 func (c *StoreClient) All(ctx context.Context, limit int32, range_ string, opts ...client.CallOption) (KindsList, error) {
-	args := StoreAllArgs{Limit: limit, Range: range_}
-	var res StoreAllResult
-	if err := c.Client.Call(ctx, StoreAllMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args StoreAllArgs
+		res  StoreAllResult
+	}{args: StoreAllArgs{Limit: limit, Range: range_}}
+	if err := c.Client.Call(ctx, StoreAllMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("all")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Points calls method points of service Store.
 func (c *StoreClient) Points(ctx context.Context, opts ...client.CallOption) (map[string]*base.Point, error) {
-	args := StorePointsArgs{}
-	var res StorePointsResult
-	if err := c.Client.Call(ctx, StorePointsMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args StorePointsArgs
+		res  StorePointsResult
+	}{args: StorePointsArgs{}}
+	if err := c.Client.Call(ctx, StorePointsMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("points")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Touch calls method touch of service Store.
@@ -1675,41 +1688,47 @@ func (c *StoreClient) Touch(ctx context.Context, id base.UserID, opts ...client.
 
 // Shape calls method shape of service Store.
 func (c *StoreClient) Shape(ctx context.Context, s *Shape, opts ...client.CallOption) (*Shape, error) {
-	args := StoreShapeArgs{S: s}
-	var res StoreShapeResult
-	if err := c.Client.Call(ctx, StoreShapeMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args StoreShapeArgs
+		res  StoreShapeResult
+	}{args: StoreShapeArgs{S: s}}
+	if err := c.Client.Call(ctx, StoreShapeMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("shape")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Blob calls method blob of service Store.
-func (c *StoreClient) Blob(ctx context.Context, b []byte, opts ...client.CallOption) ([]byte, error) {
-	args := StoreBlobArgs{B: b}
-	var res StoreBlobResult
-	if err := c.Client.Call(ctx, StoreBlobMethod, &args, &res, opts...); err != nil {
+func (c *StoreClient) Blob(ctx context.Context, b_ []byte, opts ...client.CallOption) ([]byte, error) {
+	b := &struct {
+		args StoreBlobArgs
+		res  StoreBlobResult
+	}{args: StoreBlobArgs{B: b_}}
+	if err := c.Client.Call(ctx, StoreBlobMethod, &b.args, &b.res, opts...); err != nil {
 		return nil, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return nil, thrift.MissingResult("blob")
 	}
-	return res.Success, nil
+	return b.res.Success, nil
 }
 
 // Status calls method status of service Store.
 func (c *StoreClient) Status(ctx context.Context, s base.Status, opts ...client.CallOption) (base.Status, error) {
-	args := StoreStatusArgs{S: s}
-	var res StoreStatusResult
-	if err := c.Client.Call(ctx, StoreStatusMethod, &args, &res, opts...); err != nil {
+	b := &struct {
+		args StoreStatusArgs
+		res  StoreStatusResult
+	}{args: StoreStatusArgs{S: s}}
+	if err := c.Client.Call(ctx, StoreStatusMethod, &b.args, &b.res, opts...); err != nil {
 		return 0, err
 	}
-	if res.Success == nil {
+	if b.res.Success == nil {
 		return 0, thrift.MissingResult("status")
 	}
-	return *res.Success, nil
+	return *b.res.Success, nil
 }
 
 // StoreGetArgs is the args struct of method get of service Store.
