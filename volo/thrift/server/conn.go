@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -164,7 +165,9 @@ func (c *conn) next() int {
 			return endIdle
 		}
 	}
-	c.readDeadline(c.s.cfg.readTimeout)
+	if !c.frameBuffered() {
+		c.readDeadline(c.s.cfg.readTimeout)
+	}
 	if c.wantMap {
 		if m, ok := c.s.infoMaps.Get().(map[string]string); ok {
 			c.fr.Reuse(m)
@@ -182,6 +185,27 @@ func (c *conn) next() int {
 		return endPeer
 	}
 	return endNone
+}
+
+// frameBuffered reports whether the whole of the next frame is in the read
+// buffer already, so that reading it makes no system call and needs no
+// read deadline. It knows a length prefix followed by TTHeader's magic or a
+// strict binary message's version; anything else (an unframed message) is
+// never taken as buffered, and gets its read deadline.
+func (c *conn) frameBuffered() bool {
+	n := c.br.Buffered()
+	if n < 6 {
+		return false
+	}
+	b, err := c.br.Peek(6)
+	if err != nil {
+		return false
+	}
+	if m := binary.BigEndian.Uint16(b[4:]); m != 0x1000 && m != 0x8001 {
+		return false
+	}
+	size := uint64(binary.BigEndian.Uint32(b))
+	return 4+size <= uint64(n)
 }
 
 // read notes that a request was read.
@@ -346,17 +370,24 @@ func (c *conn) start(f *frame.Frame) bool {
 // workerIdle or the connection is closed.
 func (c *conn) worker(r *request) {
 	defer c.s.wg.Done()
+	// The timer is not reset after every call, which would cost a timer
+	// update per call: when it fires, the worker waits out what is left
+	// of workerIdle since its last call, or ends.
 	var idle *time.Timer
 	for {
 		c.run(r)
+		last := time.Now()
 		if idle == nil {
 			idle = time.NewTimer(workerIdle)
-		} else {
-			idle.Reset(workerIdle)
 		}
+	wait:
 		select {
 		case r = <-c.work:
 		case <-idle.C:
+			if left := workerIdle - time.Since(last); left > 0 {
+				idle.Reset(left)
+				goto wait
+			}
 			return
 		case <-c.done:
 			idle.Stop()
