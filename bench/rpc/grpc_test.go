@@ -206,7 +206,7 @@ func TestGRPCContendersAgree(t *testing.T) {
 func BenchmarkGRPCUnary1KB(b *testing.B) {
 	for _, c := range grpcContenders(b) {
 		b.Run(c.name, func(b *testing.B) {
-			run(b, func(ctx context.Context) error {
+			run(b, callers, func(ctx context.Context) error {
 				n, err := c.unary(ctx)
 				if err == nil && n != size {
 					return errors.New("short reply")

@@ -3,6 +3,7 @@ package rpc_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -30,16 +31,19 @@ const (
 	size    = 1024
 )
 
+// concurrencies are the numbers of callers BenchmarkEcho1KB runs with.
+var concurrencies = []int{callers, 1000}
+
 var payload = strings.Repeat("x", size)
 
-// run calls call from callers goroutines until b.N calls are done, and
-// reports the 99th percentile latency.
-func run(b *testing.B, call func(ctx context.Context) error) {
+// run calls call from n goroutines until b.N calls are done, and reports
+// the 99th percentile latency.
+func run(b *testing.B, n int, call func(ctx context.Context) error) {
 	b.Helper()
 	ctx := context.Background()
 	// Warm up: fill the pools.
 	var wg sync.WaitGroup
-	for range callers {
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -49,8 +53,8 @@ func run(b *testing.B, call func(ctx context.Context) error) {
 		}()
 	}
 	wg.Wait()
-	lat := make([][]time.Duration, callers)
-	next := make(chan struct{}, callers)
+	lat := make([][]time.Duration, n)
+	next := make(chan struct{}, n)
 	b.ReportAllocs()
 	b.ResetTimer()
 	go func() {
@@ -59,7 +63,7 @@ func run(b *testing.B, call func(ctx context.Context) error) {
 		}
 		close(next)
 	}()
-	for i := range callers {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -91,15 +95,16 @@ type contender struct {
 	call func(ctx context.Context) (string, error)
 }
 
-// contenders starts every stack; all are stopped when tb ends.
-func contenders(tb testing.TB) []contender {
+// contenders starts every stack, with pools for n callers; all are stopped
+// when tb ends.
+func contenders(tb testing.TB, n int) []contender {
 	tb.Helper()
 	var cs []contender
 	for _, f := range []frame.Framing{frame.TTHeader, frame.Framed} {
 		ln := volotest.ListenTCP(tb)
 		thrifttest.StartServer(tb, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(echoMsg),
 			server.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-		c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithFraming(f), client.WithMaxIdle(callers))
+		c, err := client.New("Echo", client.WithAddress(ln.Addr().String()), client.WithFraming(f), client.WithMaxIdle(n))
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -128,8 +133,8 @@ func contenders(tb testing.TB) []contender {
 	}
 
 	addr := startApache(tb)
-	pool := make(chan *athrift.TStandardClient, callers)
-	for range callers {
+	pool := make(chan *athrift.TStandardClient, n)
+	for range n {
 		trans := athrift.NewTFramedTransportConf(athrift.NewTSocketConf(addr, conf), conf)
 		if err := trans.Open(); err != nil {
 			tb.Fatal(err)
@@ -177,7 +182,7 @@ func contenders(tb testing.TB) []contender {
 // TestContendersAgree checks that every stack echoes the payload, so that
 // the benchmark compares the same work.
 func TestContendersAgree(t *testing.T) {
-	for _, c := range contenders(t) {
+	for _, c := range contenders(t, callers) {
 		got, err := c.call(context.Background())
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
@@ -188,16 +193,23 @@ func TestContendersAgree(t *testing.T) {
 	}
 }
 
+// BenchmarkEcho1KB: every stack at 100 and at 1,000 concurrent callers,
+// each stack's pool sized for its callers (grpc-go and the multiplexed
+// volo client use one connection).
 func BenchmarkEcho1KB(b *testing.B) {
-	for _, c := range contenders(b) {
-		b.Run(c.name, func(b *testing.B) {
-			run(b, func(ctx context.Context) error {
-				got, err := c.call(ctx)
-				if err == nil && len(got) != size {
-					b.Error("short reply")
-				}
-				return err
-			})
+	for _, n := range concurrencies {
+		b.Run(fmt.Sprintf("c=%d", n), func(b *testing.B) {
+			for _, c := range contenders(b, n) {
+				b.Run(c.name, func(b *testing.B) {
+					run(b, n, func(ctx context.Context) error {
+						got, err := c.call(ctx)
+						if err == nil && len(got) != size {
+							b.Error("short reply")
+						}
+						return err
+					})
+				})
+			}
 		})
 	}
 }
