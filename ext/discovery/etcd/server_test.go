@@ -66,6 +66,11 @@ func (s *etcdServer) start() {
 
 func (s *etcdServer) stop() {
 	if s.e != nil {
+		// The server stops applying at once, as a crash would: Close
+		// alone drains its client streams gracefully first, and a lease
+		// that runs out meanwhile would be revoked, deleting keys that a
+		// crash would have left. Close then shuts the listeners.
+		s.e.Server.HardStop()
 		s.e.Close()
 		s.e = nil
 	}
