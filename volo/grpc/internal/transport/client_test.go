@@ -18,14 +18,7 @@ import (
 // releases the response while the connection's reader goes on; under
 // -race this fails if the reader can still write into the response.
 func TestCanceledCallOwnsItsResponse(t *testing.T) {
-	cli, srv := net.Pipe()
-	cfg := Config{MaxRecvMsgSize: 1 << 10, MaxHeaderListSize: 1 << 12, WriteTimeout: 5 * time.Second}.WithDefaults()
-	c := NewClientConn(cli, cfg)
-	defer c.Close()
-
-	processed := make(chan struct{})
-	serverDone := make(chan error, 1)
-	go func() { serverDone <- halfAnswer(srv, processed) }()
+	c, processed, end := halfAnswered(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -42,11 +35,7 @@ func TestCanceledCallOwnsItsResponse(t *testing.T) {
 		t.Errorf("headers of the canceled call: %v", resp.Header)
 	}
 	resp.Release()
-	c.Close()
-	srv.Close()
-	if err := <-serverDone; err != nil {
-		t.Fatal(err)
-	}
+	end()
 }
 
 // TestReaderLeavesACanceledResponse: frames the reader had already
@@ -64,13 +53,7 @@ func TestReaderLeavesACanceledResponse(t *testing.T) {
 	}
 	defer func() { testHookStreamFrame = nil }()
 
-	cli, srv := net.Pipe()
-	cfg := Config{MaxRecvMsgSize: 1 << 10, MaxHeaderListSize: 1 << 12, WriteTimeout: 5 * time.Second}.WithDefaults()
-	c := NewClientConn(cli, cfg)
-	defer c.Close()
-	processed := make(chan struct{})
-	serverDone := make(chan error, 1)
-	go func() { serverDone <- halfAnswer(srv, processed) }()
+	c, processed, end := halfAnswered(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var resp Response2
@@ -89,10 +72,25 @@ func TestReaderLeavesACanceledResponse(t *testing.T) {
 		t.Errorf("the reader wrote into a response its caller gave up: header %v, buffer %v", resp.Header, resp.buf != nil)
 	}
 	resp.Release()
-	c.Close()
-	srv.Close()
-	if err := <-serverDone; err != nil {
-		t.Fatal(err)
+	end()
+}
+
+// halfAnswered returns a client connection to halfAnswer's server, the
+// channel halfAnswer closes, and a function that closes both ends and
+// fails t if the server failed.
+func halfAnswered(t *testing.T) (*ClientConn, <-chan struct{}, func()) {
+	cli, srv := net.Pipe()
+	cfg := Config{MaxRecvMsgSize: 1 << 10, MaxHeaderListSize: 1 << 12, WriteTimeout: 5 * time.Second}.WithDefaults()
+	c := NewClientConn(cli, cfg)
+	processed := make(chan struct{})
+	serverDone := make(chan error, 1)
+	go func() { serverDone <- halfAnswer(srv, processed) }()
+	return c, processed, func() {
+		c.Close()
+		srv.Close()
+		if err := <-serverDone; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
