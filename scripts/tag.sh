@@ -24,6 +24,13 @@ MODULES=(
 	volo
 	volo/otelvolo
 	volo/grpc
+	adapters/http
+	adapters/grpc
+	adapters/connect
+	adapters/gokit
+	pilota
+	pilota/pbgen
+	cmd/volo
 )
 PREFIX=github.com/govolo/volo
 
