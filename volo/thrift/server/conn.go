@@ -165,7 +165,13 @@ func (c *conn) next() int {
 			return endIdle
 		}
 	}
-	if !c.frameBuffered() {
+	if c.frameBuffered() {
+		// No read is left to bound; a wake from here on leaves the
+		// request alone, as it does one being read.
+		c.dlMu.Lock()
+		c.waiting = false
+		c.dlMu.Unlock()
+	} else {
 		c.readDeadline(c.s.cfg.readTimeout)
 	}
 	if c.wantMap {
