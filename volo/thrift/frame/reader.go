@@ -52,6 +52,26 @@ func NewReader(r io.Reader, opts ...Option) *Reader {
 	return &Reader{br: br, cfg: cfg}
 }
 
+// Buffered reports whether the whole of the next frame is in the reader's
+// buffer already, so that Next reads it without reading from the stream
+// (and a read deadline would bound nothing). It knows a Framed or TTHeader
+// frame by its length prefix and the bytes after it, as [Sniff] does; for
+// anything else, or a frame not yet all there, it reports false.
+func (r *Reader) Buffered() bool {
+	n := r.br.Buffered()
+	if n < SniffLen {
+		return false
+	}
+	b, err := r.br.Peek(SniffLen)
+	if err != nil {
+		return false
+	}
+	if at4 := binary.BigEndian.Uint16(b[4:]); at4 != ttheaderMagic && at4 != binaryVersion {
+		return false
+	}
+	return 4+uint64(binary.BigEndian.Uint32(b)) <= uint64(n)
+}
+
 // Reuse hands the reader an empty map to read the string keys of the next
 // TTHeader frame that has any into (Header.StrInfo), instead of making a
 // new one. The caller gives m up: it must be sure that nothing else holds m

@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -165,15 +164,7 @@ func (c *conn) next() int {
 			return endIdle
 		}
 	}
-	if c.frameBuffered() {
-		// No read is left to bound; a wake from here on leaves the
-		// request alone, as it does one being read.
-		c.dlMu.Lock()
-		c.waiting = false
-		c.dlMu.Unlock()
-	} else {
-		c.readDeadline(c.s.cfg.readTimeout)
-	}
+	c.readDeadline(c.s.cfg.readTimeout)
 	if c.wantMap {
 		if m, ok := c.s.infoMaps.Get().(map[string]string); ok {
 			c.fr.Reuse(m)
@@ -191,27 +182,6 @@ func (c *conn) next() int {
 		return endPeer
 	}
 	return endNone
-}
-
-// frameBuffered reports whether the whole of the next frame is in the read
-// buffer already, so that reading it makes no system call and needs no
-// read deadline. It knows a length prefix followed by TTHeader's magic or a
-// strict binary message's version; anything else (an unframed message) is
-// never taken as buffered, and gets its read deadline.
-func (c *conn) frameBuffered() bool {
-	n := c.br.Buffered()
-	if n < 6 {
-		return false
-	}
-	b, err := c.br.Peek(6)
-	if err != nil {
-		return false
-	}
-	if m := binary.BigEndian.Uint16(b[4:]); m != 0x1000 && m != 0x8001 {
-		return false
-	}
-	size := uint64(binary.BigEndian.Uint32(b))
-	return 4+size <= uint64(n)
 }
 
 // read notes that a request was read.
@@ -237,15 +207,19 @@ func (c *conn) waitUntil(t time.Time) {
 }
 
 // readDeadline sets the deadline for reading the rest of a request, which
-// wake leaves alone.
+// wake leaves alone. A frame that is all in the buffer already is read
+// without a system call: the deadline would bound nothing, and is not set.
 func (c *conn) readDeadline(d time.Duration) {
+	buffered := c.fr.Buffered()
 	var t time.Time
-	if d > 0 {
+	if d > 0 && !buffered {
 		t = time.Now().Add(d)
 	}
 	c.dlMu.Lock()
 	c.waiting = false
-	c.nc.SetReadDeadline(t)
+	if !buffered {
+		c.nc.SetReadDeadline(t)
+	}
 	c.dlMu.Unlock()
 }
 
