@@ -51,8 +51,8 @@ type clientStream struct {
 	gone bool
 }
 
-// testHookStreamFrame, when set by a test, runs in the reader between
-// finding a frame's stream and writing to its response.
+// testHookStreamFrame, when set by a test, runs in attach: in the reader,
+// between finding a frame's stream and writing to its response.
 var testHookStreamFrame func()
 
 // detach takes the response back from the reader: once it returns, the
@@ -68,6 +68,9 @@ func (s *clientStream) detach() {
 // response is still the reader's to write, and if so holds rmu, which the
 // caller releases.
 func (s *clientStream) attach() bool {
+	if testHookStreamFrame != nil {
+		testHookStreamFrame()
+	}
 	s.rmu.Lock()
 	if s.gone {
 		s.rmu.Unlock()
@@ -461,9 +464,6 @@ func (c *ClientConn) onHeaders(id uint32, fields []hpack.HeaderField, endStream,
 		}
 		return nil
 	}
-	if testHookStreamFrame != nil {
-		testHookStreamFrame()
-	}
 	if !s.attach() {
 		return nil
 	}
@@ -582,9 +582,6 @@ func (c *ClientConn) onData(id uint32, data []byte, flowLen int, endStream bool)
 			return protoErr("DATA on stream %d the client did not open", id)
 		}
 		return nil
-	}
-	if testHookStreamFrame != nil {
-		testHookStreamFrame()
 	}
 	if !s.attach() {
 		return nil
