@@ -19,14 +19,15 @@ import (
 	"github.com/govolo/volo/volo/thrift/internal/bind"
 )
 
-// conn serves one connection: its goroutine reads and decodes requests, and
-// hands each call to a worker goroutine of the connection that is free, or
-// starts one if none is, so a peer that pipelines gets its calls run
-// concurrently, and a call never waits for another; replies are written
-// whole, one at a time. A worker waits for the next call for workerIdle
-// after its last one, so that a busy connection reuses its goroutines and
-// their grown stacks instead of starting one per call, and an idle one
-// keeps only its reader.
+// conn serves one connection: its goroutine reads and decodes requests.
+// A call that is the only one on the connection runs on that goroutine
+// (see inline.go); otherwise it is handed to a worker goroutine of the
+// connection that is free, or to a new one if none is, so a peer that
+// pipelines gets its calls run concurrently, and a call does not wait for
+// another. Replies are written whole, one at a time. A worker waits for
+// the next call for workerIdle after its last one, so that a busy
+// connection reuses its goroutines and their grown stacks instead of
+// starting one per call, and an idle one keeps only its reader.
 type conn struct {
 	s      *Server
 	nc     net.Conn
@@ -65,6 +66,12 @@ type conn struct {
 	// wantMap: the reader used the map of string keys it was handed, or
 	// made one, so it may be handed another (see recycleInfo).
 	wantMap bool
+	// pipelined: the peer sent a request while another ran, or before
+	// the one before it started; its calls no longer run inline.
+	pipelined bool
+
+	inl     atomic.Int32 // inlNone, inlRunning or inlHanded (see inline.go)
+	inlTick atomic.Int64 // the watchdog's tick when the call running inline began
 }
 
 // maxRecycledKeys is the most string keys a request's header map may have
@@ -99,11 +106,17 @@ func newConn(s *Server, nc net.Conn) *conn {
 
 func (c *conn) serve() {
 	defer c.s.wg.Done()
-	defer c.s.remove(c)
 	end := endNone
 	for end == endNone {
 		end = c.next()
 	}
+	if end == endHanded {
+		// Another goroutine reads the connection now, and ends it: this
+		// one is a worker.
+		c.serveCalls(nil)
+		return
+	}
+	defer c.s.remove(c)
 	switch end {
 	case endDrain:
 		c.drain()
@@ -123,10 +136,11 @@ func (c *conn) serve() {
 
 // Why a connection's reader stops.
 const (
-	endNone  = iota // it goes on
-	endPeer         // the peer closed, was too slow or is out of step
-	endIdle         // idle too long, or closed to make room at the cap
-	endDrain        // the server is shutting down
+	endNone   = iota // it goes on
+	endPeer          // the peer closed, was too slow or is out of step
+	endIdle          // idle too long, or closed to make room at the cap
+	endDrain         // the server is shutting down
+	endHanded        // another goroutine reads the connection now
 )
 
 // next reads and starts one request, and reports whether and why the
@@ -178,10 +192,7 @@ func (c *conn) next() int {
 	}
 	c.wantMap = f.Header.StrInfo != nil
 	c.read()
-	if !c.start(&f) {
-		return endPeer
-	}
-	return endNone
+	return c.start(&f)
 }
 
 // read notes that a request was read.
@@ -265,18 +276,22 @@ type request struct {
 	replied atomic.Bool
 }
 
-// start decodes the request in f and runs it. A message whose header
-// cannot be read leaves nothing to reply to: the connection is closed. A
-// request read once the connection began to drain is refused, not run.
-func (c *conn) start(f *frame.Frame) bool {
+// start decodes the request in f and runs it, and reports whether and
+// why the reader stops. A message whose header cannot be read leaves
+// nothing to reply to: the connection is closed. A request read once the
+// connection began to drain is refused, not run.
+func (c *conn) start(f *frame.Frame) int {
 	if c.s.isClosing() || c.evict.Load() {
-		return c.refuse(f)
+		if !c.refuse(f) {
+			return endPeer
+		}
+		return endNone
 	}
 	c.d.Reset(f.Payload)
 	raw, typ, seq, err := c.d.ReadMessageBeginView()
 	if err != nil {
 		c.readFailed(err)
-		return false
+		return endPeer
 	}
 	service := f.Header.StrInfo[frame.KeyIDLServiceName]
 	rt := c.s.lookup(service, raw)
@@ -310,7 +325,7 @@ func (c *conn) start(f *frame.Frame) bool {
 		if !r.oneway {
 			c.reply(r, nil, ex)
 		}
-		return true
+		return endNone
 	}
 	if c.slots != nil {
 		// At the cap this blocks the reader, not the calls running. A
@@ -322,18 +337,27 @@ func (c *conn) start(f *frame.Frame) bool {
 			if !r.oneway {
 				c.write(r, nil, thrift.MessageException, notRun)
 			}
-			return true
+			return endNone
 		}
 	}
 	c.s.budget.charge(c, r.cost)
 	c.calls.Add(1)
-	c.active.Add(1)
+	others := c.active.Add(1) > 1
 	c.mu.Lock()
 	if c.running == nil {
 		c.running = make(map[*request]struct{})
 	}
 	c.running[r] = struct{}{}
 	c.mu.Unlock()
+	if !c.pipelined && (others || c.br.Buffered() > 0) {
+		c.pipelined = true
+	}
+	if !c.pipelined && c.inl.Load() == inlNone {
+		if !c.inline(r) {
+			return endHanded
+		}
+		return endNone
+	}
 	select {
 	case c.work <- r:
 		// A free worker took it.
@@ -343,19 +367,27 @@ func (c *conn) start(f *frame.Frame) bool {
 		c.s.wg.Add(1)
 		go c.worker(r)
 	}
-	return true
+	return endNone
 }
 
 // worker runs r, then each request start hands it, until none comes for
 // workerIdle or the connection is closed.
 func (c *conn) worker(r *request) {
 	defer c.s.wg.Done()
+	c.serveCalls(r)
+}
+
+// serveCalls runs r, if not nil, then each request start hands it, until
+// none comes for workerIdle or the connection is closed.
+func (c *conn) serveCalls(r *request) {
 	// The timer is not reset after every call, which would cost a timer
 	// update per call: when it fires, the worker waits out what is left
 	// of workerIdle since its last call, or ends.
 	var idle *time.Timer
 	for {
-		c.run(r)
+		if r != nil {
+			c.run(r)
+		}
 		last := time.Now()
 		if idle == nil {
 			idle = time.NewTimer(workerIdle)

@@ -78,6 +78,11 @@ type Server struct {
 	baseCtx context.Context
 	cancel  context.CancelCauseFunc
 
+	// The watchdog of calls run inline (see inline.go): its tick count,
+	// and whether it runs.
+	tick     atomic.Int64
+	watching atomic.Bool
+
 	// infoMaps holds emptied maps of requests' TTHeader string keys, for
 	// the connections' readers to read the next requests' keys into.
 	infoMaps sync.Pool
