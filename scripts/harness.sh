@@ -13,6 +13,8 @@
 #   SIZES="1024 16384 1048576"   payload bytes
 #   IDLE=0        when > 0: also open this many idle connections to volo's
 #                 and grpc-go's servers and print the memory per connection
+#   ROWS=         when set: only the rows whose name matches this
+#                 extended regular expression (the floors always run)
 #   PROFILE_DIR=  when set: CPU, allocation, block and mutex profiles of
 #                 both sides of every row of the first pass go there
 set -euo pipefail
@@ -25,6 +27,7 @@ CONCS=${CONCS:-100 1000}
 SIZES=${SIZES:-1024 16384 1048576}
 IDLE=${IDLE:-0}
 PROFILE_DIR=${PROFILE_DIR:-}
+ROWS=${ROWS:-}
 
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
@@ -78,6 +81,9 @@ for c in $CONCS; do
 		for pass in $(seq "$PASSES"); do
 			for row in "${rows[@]}"; do
 				IFS='|' read -r name stack mode <<<"$row"
+				if [ -n "$ROWS" ] && [ "$stack" != floor ] && ! grep -Eq -- "$ROWS" <<<"$name"; then
+					continue
+				fi
 				start "$stack"
 				prof=()
 				if [ -n "$PROFILE_DIR" ] && [ "$pass" = 1 ]; then
