@@ -35,7 +35,15 @@ type conn struct {
 	br     *bufio.Reader
 	fr     *frame.Reader
 	d      *thrift.Decoder
-	wmu    sync.Mutex
+	wmu    sync.Mutex // held while replies are written (see write)
+
+	// The replies waiting for the writer, under qmu; spare, vec and wv
+	// are the writer's, under wmu.
+	qmu    sync.Mutex
+	queue  []outgoing
+	spare  []outgoing
+	vec    [][]byte
+	wv     net.Buffers
 	calls  sync.WaitGroup
 	active atomic.Int32 // calls running
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"runtime"
 	"time"
 
 	"github.com/govolo/volo/metainfo"
@@ -141,78 +142,156 @@ func (c *conn) writeReply(r *request, info map[string]string, res thrift.Struct,
 	c.write(r, info, typ, body)
 }
 
-// write encodes and writes one reply, unless r was answered already. The
-// reply's bytes count against the bytes in flight until written. Over
-// the budget, a reply is encoded only once the connection's earlier
-// replies are out: a peer that does not read its replies holds one
-// encoded reply on the server, not one for each call it sent.
+// write encodes one reply, unless r was answered already, and returns
+// once it is written. The reply's bytes count against the bytes in
+// flight until written. Over the budget, a reply is encoded only once the
+// connection's earlier replies are out: a peer that does not read its
+// replies holds one encoded reply on the server, not one for each call
+// it sent.
+//
+// Replies that are ready while another is being written go out together,
+// in one system call (see flush): a connection with many calls running
+// makes fewer writes than it sends replies.
 func (c *conn) write(r *request, info map[string]string, typ thrift.MessageType, body thrift.Struct) {
 	if r.replied.Load() {
 		return
 	}
-	var h *frame.Header
-	reset := false // whether h carries crrst
-	markReset := func() {
-		if h == nil || reset || !c.s.isClosing() && !c.draining.Load() {
-			return
-		}
-		if info == nil {
-			info = make(map[string]string, 1)
-		}
-		info[frame.KeyConnReset] = "1"
-		h.StrInfo, reset = info, true
-	}
+	p := outgoing{r: r, info: info, typ: typ, body: body, buf: frame.GetBuffer()}
 	if isHeader(r.framing) {
-		h = &frame.Header{SeqID: r.header.SeqID, StrInfo: info}
-		markReset()
+		p.h = frame.Header{SeqID: r.header.SeqID, StrInfo: info}
+		p.hasH = true
+		c.markReset(&p)
 	}
-	buf := frame.GetBuffer()
-	defer buf.Free()
 	lazy := !c.s.budget.allows(c)
 	if lazy {
 		c.wmu.Lock()
 		defer c.wmu.Unlock()
 	}
-	if !c.encode(buf, r, h, typ, body) {
+	if !c.encode(p.buf, r, p.header(), typ, body) {
+		p.buf.Free()
 		return
 	}
-	cost := int64(len(buf.B))
-	c.s.budget.charge(c, cost)
-	defer func() { c.s.budget.release(c, cost) }()
+	p.cost = int64(len(p.buf.B))
+	c.s.budget.charge(c, p.cost)
+	c.qmu.Lock()
+	c.queue = append(c.queue, p)
+	c.qmu.Unlock()
 	if !lazy {
+		if c.active.Load() > 1 {
+			// Other calls run on the connection: let those that are
+			// ready to reply queue their replies too, to go out in the
+			// same write.
+			runtime.Gosched()
+		}
+		// Whoever holds the lock writes what is queued, this reply
+		// included if it is there yet: once this goroutine has the lock,
+		// its reply is out.
 		c.wmu.Lock()
 		defer c.wmu.Unlock()
+	}
+	c.flush()
+}
+
+// outgoing is a reply encoded and waiting to be written.
+type outgoing struct {
+	r     *request
+	h     frame.Header // TTHeader's, if hasH
+	hasH  bool
+	info  map[string]string
+	typ   thrift.MessageType
+	body  thrift.Struct
+	buf   *frame.Buffer
+	cost  int64
+	reset bool // h carries crrst
+}
+
+// header is the reply's TTHeader, or nil.
+func (p *outgoing) header() *frame.Header {
+	if !p.hasH {
+		return nil
+	}
+	return &p.h
+}
+
+// markReset adds crrst to the header of a TTHeader reply if the server is
+// closing or the connection draining, and reports whether it did.
+func (c *conn) markReset(p *outgoing) bool {
+	if !p.hasH || p.reset || !c.s.isClosing() && !c.draining.Load() {
+		return false
+	}
+	if p.info == nil {
+		p.info = make(map[string]string, 1)
+	}
+	p.info[frame.KeyConnReset] = "1"
+	p.h.StrInfo, p.reset = p.info, true
+	return true
+}
+
+// flush writes every reply queued, under c.wmu: in one system call where
+// the connection allows it (writev on TCP).
+func (c *conn) flush() {
+	c.qmu.Lock()
+	batch := c.queue
+	c.queue = c.spare[:0]
+	c.qmu.Unlock()
+	c.vec = c.vec[:0]
+	told := false
+	for i := range batch {
+		p := &batch[i]
 		// The server may have begun to drain while the reply waited for
 		// its turn: every reply written from then on says so.
-		was := reset
-		if markReset(); reset && !was {
-			buf.B = buf.B[:0]
-			if !c.encode(buf, r, h, typ, body) {
-				return
+		if c.markReset(p) {
+			p.buf.B = p.buf.B[:0]
+			if !c.encode(p.buf, p.r, p.header(), p.typ, p.body) {
+				p.buf.B = p.buf.B[:0]
+				continue
 			}
-			c.s.budget.charge(c, int64(len(buf.B))-cost)
-			cost = int64(len(buf.B))
+			c.s.budget.charge(c, int64(len(p.buf.B))-p.cost)
+			p.cost = int64(len(p.buf.B))
+		}
+		// Claimed under the write lock, so that close, which takes it
+		// too, never cuts off a reply half written.
+		if !p.r.replied.CompareAndSwap(false, true) {
+			p.buf.B = p.buf.B[:0]
+			continue
+		}
+		if p.reset || p.body == notRun {
+			told = true
+		}
+		c.vec = append(c.vec, p.buf.B)
+	}
+	if len(c.vec) > 0 {
+		if d := c.s.cfg.writeTimeout; c.s.aborting.Load() {
+			c.nc.SetWriteDeadline(time.Now().Add(abortWriteTimeout))
+		} else if d > 0 {
+			c.nc.SetWriteDeadline(time.Now().Add(d))
+		}
+		if told {
+			c.told.Store(true)
+		}
+		var err error
+		if len(c.vec) == 1 {
+			_, err = c.nc.Write(c.vec[0])
+		} else {
+			c.wv = c.vec
+			_, err = c.wv.WriteTo(c.nc)
+		}
+		if err != nil {
+			// The replies are lost: the reader notices the broken
+			// connection and ends it.
+			c.lost.Store(true)
+			c.closeNow()
 		}
 	}
-	// Claimed under the write lock, so that close, which takes it too,
-	// never cuts off a reply half written.
-	if !r.replied.CompareAndSwap(false, true) {
-		return
+	for i := range batch {
+		p := &batch[i]
+		c.s.budget.release(c, p.cost)
+		p.buf.Free()
+		batch[i] = outgoing{}
 	}
-	if d := c.s.cfg.writeTimeout; c.s.aborting.Load() {
-		c.nc.SetWriteDeadline(time.Now().Add(abortWriteTimeout))
-	} else if d > 0 {
-		c.nc.SetWriteDeadline(time.Now().Add(d))
-	}
-	if reset || body == notRun {
-		c.told.Store(true)
-	}
-	if _, err := c.nc.Write(buf.B); err != nil {
-		// The reply is lost: the reader notices the broken connection
-		// and ends it.
-		c.lost.Store(true)
-		c.closeNow()
-	}
+	clear(c.vec)
+	c.vec = c.vec[:0]
+	c.spare = batch[:0]
 }
 
 // encode puts the reply's message in buf, and reports false if it cannot

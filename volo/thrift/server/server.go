@@ -361,8 +361,12 @@ func (s *Server) Close() error {
 	s.regs.Remove(ctx)
 	cancel()
 	s.aborting.Store(true)
-	s.cancel(volo.ErrServerClosed)
+	// The connections close before the handlers hear of it: a handler
+	// that returns on its cancelled context would otherwise race the
+	// close with its reply, and the peer could read a call cut off as one
+	// answered.
 	s.closeConns()
+	s.cancel(volo.ErrServerClosed)
 	s.wg.Wait()
 	return nil
 }

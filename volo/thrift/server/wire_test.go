@@ -38,14 +38,19 @@ func TestPipelinedCallsRunConcurrently(t *testing.T) {
 	const n = 20
 	ln := volotest.ListenTCP(t)
 	var inFlight atomic.Int64
-	all := make(chan struct{})
+	// all is replaced between the framings, while the last handlers of
+	// the first may still be returning.
+	var all atomic.Pointer[chan struct{}]
+	first := make(chan struct{})
+	all.Store(&first)
 	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
+		gate := *all.Load()
 		if inFlight.Add(1) == n {
-			close(all)
+			close(gate)
 		}
 		// No call returns before all n run at once: they must be concurrent.
 		select {
-		case <-all:
+		case <-gate:
 		case <-ctx.Done():
 			return "", ctx.Err()
 		}
@@ -54,8 +59,9 @@ func TestPipelinedCallsRunConcurrently(t *testing.T) {
 
 	for _, f := range []frame.Framing{frame.TTHeader, frame.Framed} {
 		if f == frame.Framed {
+			next := make(chan struct{})
+			all.Store(&next)
 			inFlight.Store(0)
-			all = make(chan struct{})
 		}
 		c := dialRaw(t, ln.Addr().String())
 		var reqs []byte
