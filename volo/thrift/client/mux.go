@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
@@ -33,9 +34,16 @@ type muxConn struct {
 	fr *frame.Reader
 	d  *thrift.Decoder // the reader goroutine's
 
-	// wsem lets one request be written at a time; a call waiting for it
-	// can still give up when its context ends.
+	// wsem lets one writer at a time write the requests queued; a call
+	// waiting for it can still give up when its context ends.
 	wsem chan struct{}
+	// queue holds the requests encoded and not yet taken by a writer,
+	// under qmu; vec and wv are the writer's, under wsem.
+	qmu   sync.Mutex
+	queue []muxOut
+	spare []muxOut
+	vec   [][]byte
+	wv    net.Buffers
 
 	mu      sync.Mutex
 	seq     int32
@@ -69,6 +77,13 @@ type muxCall struct {
 	timer *time.Timer
 	// cut says a cancellation has cut the call's write short.
 	cut chan struct{}
+}
+
+// muxOut is a request queued to be written.
+type muxOut struct {
+	buf *frame.Buffer
+	// deadline bounds its write (none if zero).
+	deadline time.Time
 }
 
 // muxCalls recycles muxCalls with their channels. A muxCall goes back
@@ -129,6 +144,7 @@ func (c *muxConn) roundTrip(ctx context.Context, call *thrift.Call, deadline tim
 	if !call.Oneway() {
 		c.pending[seq] = m
 	}
+	waiting := len(c.pending)
 	c.mu.Unlock()
 
 	t := c.t
@@ -146,37 +162,46 @@ func (c *muxConn) roundTrip(ctx context.Context, call *thrift.Call, deadline tim
 		return err
 	}
 	ioDeadline := t.ioDeadline(deadline, hasDeadline)
+	c.qmu.Lock()
+	c.queue = append(c.queue, muxOut{buf: buf, deadline: ioDeadline})
+	c.qmu.Unlock()
+	if waiting > 1 {
+		// Other calls are on their way: let those that are ready queue
+		// their requests too, to go out in the same write.
+		runtime.Gosched()
+	}
 	select {
 	case c.wsem <- struct{}{}:
 	case <-ctx.Done():
-		// Still queued behind another call's write: nothing was sent.
-		buf.Free()
 		err := t.ioError(ctx, "waiting to write the request", context.Cause(ctx))
+		if c.unqueue(buf) {
+			// Still queued behind another call's write: nothing was sent.
+			buf.Free()
+			if call.Oneway() {
+				return err
+			}
+			return c.abandon(seq, m, err, false)
+		}
+		// Another call's writer has taken the request: it goes out, or
+		// the connection fails.
 		if call.Oneway() {
 			return err
 		}
-		return c.abandon(seq, m, err, false)
+		return c.abandon(seq, m, err, true)
 	}
-	c.nc.SetWriteDeadline(ioDeadline)
-	var stop func() bool
-	if ctx.Done() != nil {
-		// A cancellation must cut a write the peer does not take. The cut
-		// is waited for before the next writer sets its own deadline,
-		// which it would otherwise overwrite.
-		stop = context.AfterFunc(ctx, func() {
-			c.nc.SetWriteDeadline(time.Unix(1, 0))
-			m.cut <- struct{}{}
-		})
-	}
-	_, err = c.nc.Write(buf.B)
-	if stop != nil && !stop() {
-		<-m.cut
+	// The holder of wsem writes what is queued, this request included if
+	// an earlier holder did not: once this call has wsem, its request is
+	// out, or the connection failed.
+	mine, err := c.flush(ctx, m, buf)
+	if err == nil && !mine {
+		// The writer that took the request failed the connection if
+		// its write failed.
+		c.mu.Lock()
+		err = c.err
+		c.mu.Unlock()
 	}
 	<-c.wsem
-	buf.Free()
 	if err != nil {
-		// A request cut short leaves the stream unusable for every call.
-		c.fail(err)
 		if call.Oneway() {
 			return t.ioError(ctx, "writing the request", err)
 		}
@@ -206,6 +231,88 @@ func (c *muxConn) roundTrip(ctx context.Context, call *thrift.Call, deadline tim
 	case <-expired:
 		return c.abandon(seq, m, t.ioError(ctx, "waiting for the reply", os.ErrDeadlineExceeded), true)
 	}
+}
+
+// unqueue takes buf's request out of the queue, and reports false if a
+// writer took it first.
+func (c *muxConn) unqueue(buf *frame.Buffer) bool {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	for i, o := range c.queue {
+		if o.buf == buf {
+			n := len(c.queue) - 1
+			copy(c.queue[i:], c.queue[i+1:])
+			c.queue[n] = muxOut{}
+			c.queue = c.queue[:n]
+			return true
+		}
+	}
+	return false
+}
+
+// flush writes every request queued, in one system call where the
+// connection allows it (writev on TCP), under wsem, and reports whether
+// buf was among them. Its deadline is the latest of theirs, or none if
+// one has none: a request is not cut short by another call's deadline. A
+// cancellation of ctx, the context of the call m that writes, cuts the
+// write, as it would cut that call's own. A failed write fails the
+// connection before flush returns, so that a call whose request it took
+// learns of it once it holds wsem.
+func (c *muxConn) flush(ctx context.Context, m *muxCall, buf *frame.Buffer) (mine bool, err error) {
+	c.qmu.Lock()
+	batch := c.queue
+	c.queue = c.spare[:0]
+	c.qmu.Unlock()
+	if len(batch) == 0 {
+		c.spare = batch
+		return false, nil
+	}
+	var dl time.Time
+	for i, o := range batch {
+		if o.deadline.IsZero() {
+			dl = time.Time{}
+			break
+		}
+		if i == 0 || o.deadline.After(dl) {
+			dl = o.deadline
+		}
+	}
+	for _, o := range batch {
+		mine = mine || o.buf == buf
+		c.vec = append(c.vec, o.buf.B)
+	}
+	c.nc.SetWriteDeadline(dl)
+	var stop func() bool
+	if ctx.Done() != nil {
+		// A cancellation must cut a write the peer does not take. The cut
+		// is waited for before the next writer sets its own deadline,
+		// which it would otherwise overwrite.
+		stop = context.AfterFunc(ctx, func() {
+			c.nc.SetWriteDeadline(time.Unix(1, 0))
+			m.cut <- struct{}{}
+		})
+	}
+	if len(c.vec) == 1 {
+		_, err = c.nc.Write(c.vec[0])
+	} else {
+		c.wv = c.vec
+		_, err = c.wv.WriteTo(c.nc)
+	}
+	if stop != nil && !stop() {
+		<-m.cut
+	}
+	clear(c.vec)
+	c.vec = c.vec[:0]
+	for i := range batch {
+		batch[i].buf.Free()
+		batch[i] = muxOut{}
+	}
+	c.spare = batch[:0]
+	if err != nil {
+		// A request cut short leaves the stream unusable for every call.
+		c.fail(err)
+	}
+	return mine, err
 }
 
 // maxAbandoned bounds the late replies a connection waits for: a server

@@ -441,3 +441,54 @@ func TestClosingTheClientFailsCallsOnADrainingConnection(t *testing.T) {
 	require.NoError(t, <-shut)
 	assert.ErrorIs(t, <-served, volo.ErrServerClosed)
 }
+
+// A call whose request waits behind another call's write that the peer
+// does not take gives up at its deadline without sending anything, and
+// without cutting the write in progress.
+func TestMultiplexedCallQueuedBehindAStuckWrite(t *testing.T) {
+	ln := volotest.ListenTCP(t)
+	var got atomic.Int64
+	stop := make(chan struct{})
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer nc.Close()
+		// Read the first MiB of the large request, then no more: its
+		// write stays stuck once the socket buffers are full.
+		buf := make([]byte, 64<<10)
+		for got.Load() < 1<<20 {
+			n, err := nc.Read(buf)
+			if err != nil {
+				return
+			}
+			got.Add(int64(n))
+		}
+		<-stop
+	}()
+	c := echoClient(t, client.WithAddress(ln.Addr().String()), client.WithMultiplexing(1),
+		client.WithReadWriteTimeout(time.Minute))
+	large := make(chan error, 1)
+	go func() {
+		_, err := c.Echo(context.Background(), string(make([]byte, 64<<20)))
+		large <- err
+	}()
+	waitUntil(t, "the large request's write to begin", func() bool { return got.Load() >= 1<<20 })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := c.Echo(ctx, "small")
+	require.ErrorIs(t, err, volo.ErrTimeout)
+	assert.Contains(t, err.Error(), "waiting to write the request", "it was never written")
+	select {
+	case err := <-large:
+		t.Fatalf("the large call ended when the small one gave up: %v", err)
+	default:
+	}
+	close(stop)
+	<-served
+	require.Error(t, <-large, "the peer closed with the request half read")
+}
