@@ -78,8 +78,10 @@ type conn struct {
 	// the one before it started; its calls no longer run inline.
 	pipelined bool
 
-	inl     atomic.Int32 // inlNone, inlRunning or inlHanded (see inline.go)
-	inlTick atomic.Int64 // the watchdog's tick when the call running inline began
+	// inl is the connection's place among the server's inline slots (see
+	// inline.go), from add to remove.
+	inl    *inlineSlot
+	inlIdx int
 }
 
 // maxRecycledKeys is the most string keys a request's header map may have
@@ -360,7 +362,7 @@ func (c *conn) start(f *frame.Frame) int {
 	if !c.pipelined && (others || c.br.Buffered() > 0) {
 		c.pipelined = true
 	}
-	if !c.pipelined && c.inl.Load() == inlNone {
+	if !c.pipelined && c.inl.state.Load() == inlNone {
 		if !c.inline(r) {
 			return endHanded
 		}
@@ -394,7 +396,7 @@ func (c *conn) serveCalls(r *request) {
 	var idle *time.Timer
 	for {
 		if r != nil {
-			c.run(r)
+			c.run(r, false)
 		}
 		last := time.Now()
 		if idle == nil {
@@ -417,7 +419,7 @@ func (c *conn) serveCalls(r *request) {
 }
 
 // run calls the stack and replies.
-func (c *conn) run(r *request) {
+func (c *conn) run(r *request, inline bool) (handed bool) {
 	defer func() {
 		c.mu.Lock()
 		delete(c.running, r)
@@ -430,6 +432,11 @@ func (c *conn) run(r *request) {
 		if c.active.Add(-1) == 0 && c.draining.Load() {
 			// The drain waits for the last call to end.
 			c.wake()
+		}
+		if inline {
+			// Before the call counts as done: once it does, the
+			// connection may end and its slot go to another.
+			handed = c.endInline()
 		}
 		c.calls.Done()
 	}()
@@ -455,6 +462,7 @@ func (c *conn) run(r *request) {
 		return
 	}
 	c.replyTo(ctx, r, res, err)
+	return
 }
 
 // recycleInfo gives the map of the request's TTHeader string keys back for

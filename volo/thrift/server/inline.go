@@ -1,6 +1,9 @@
 package server
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // A call runs on the goroutine that read it when it is the only one on its
 // connection and the peer sent nothing after it: the usual case of a
@@ -39,19 +42,24 @@ const watchdogRest = 64
 // of the connection was handed to another goroutine meanwhile: the caller
 // is then no longer the connection's reader.
 func (c *conn) inline(r *request) bool {
-	c.inlTick.Store(c.s.tick.Load())
-	c.inl.Store(inlRunning)
+	c.inl.tick.Store(c.s.tick.Load())
+	c.inl.state.Store(inlRunning)
 	if !c.s.watching.Load() {
 		c.s.watch()
 	}
-	c.run(r)
-	if c.inl.CompareAndSwap(inlRunning, inlNone) {
-		return true
+	return !c.run(r, true)
+}
+
+// endInline ends the running of a call inline, and reports whether the
+// watchdog handed the reading over meanwhile.
+func (c *conn) endInline() (handed bool) {
+	if c.inl.state.CompareAndSwap(inlRunning, inlNone) {
+		return false
 	}
 	// Only this goroutine moves the state on from inlHanded: the new
 	// reader does not run a call inline until it is back at inlNone.
-	c.inl.Store(inlNone)
-	return false
+	c.inl.state.Store(inlNone)
+	return true
 }
 
 // watch starts the watchdog unless it runs. A server that is shutting
@@ -104,16 +112,64 @@ func (s *Server) watchdog() {
 // connection was running a call inline.
 func (s *Server) handOver(tick int64) bool {
 	found := false
-	for c := range s.conns {
-		if c.inl.Load() != inlRunning {
-			continue
+	for ci, ch := range s.slots {
+		n := min(slotChunk, s.nslots-ci*slotChunk)
+		for i := range n {
+			sl := &ch.slots[i]
+			if sl.state.Load() != inlRunning {
+				continue
+			}
+			found = true
+			if tick-sl.tick.Load() < 2 || !sl.state.CompareAndSwap(inlRunning, inlHanded) {
+				continue
+			}
+			s.wg.Add(1)
+			go ch.conns[i].serve()
 		}
-		found = true
-		if tick-c.inlTick.Load() < 2 || !c.inl.CompareAndSwap(inlRunning, inlHanded) {
-			continue
-		}
-		s.wg.Add(1)
-		go c.serve()
 	}
 	return found
+}
+
+// inlineSlot is a connection's state for the watchdog. The slots of all
+// connections lie together in chunks, so that the watchdog's look at each
+// is a walk over contiguous memory, not a cache miss per connection.
+type inlineSlot struct {
+	state atomic.Int32 // inlNone, inlRunning or inlHanded
+	tick  atomic.Int64 // the watchdog's tick when the call running inline began
+}
+
+// slotChunk is how many slots a chunk holds; chunks never move, so a
+// connection may keep a pointer to its slot.
+const slotChunk = 256
+
+type slotBlock struct {
+	slots [slotChunk]inlineSlot
+	conns [slotChunk]*conn
+}
+
+// takeSlot gives c a slot, under s.mu.
+func (s *Server) takeSlot(c *conn) {
+	var i int
+	if n := len(s.freeSlots); n > 0 {
+		i = s.freeSlots[n-1]
+		s.freeSlots = s.freeSlots[:n-1]
+	} else {
+		i = s.nslots
+		s.nslots++
+		if i/slotChunk == len(s.slots) {
+			s.slots = append(s.slots, new(slotBlock))
+		}
+	}
+	ch := s.slots[i/slotChunk]
+	c.inl, c.inlIdx = &ch.slots[i%slotChunk], i
+	c.inl.state.Store(inlNone)
+	ch.conns[i%slotChunk] = c
+}
+
+// freeSlot gives c's slot back, under s.mu. The connection's goroutines
+// are done with it: none runs a call inline any more.
+func (s *Server) freeSlot(c *conn) {
+	s.slots[c.inlIdx/slotChunk].conns[c.inlIdx%slotChunk] = nil
+	c.inl.state.Store(inlNone)
+	s.freeSlots = append(s.freeSlots, c.inlIdx)
 }

@@ -82,6 +82,11 @@ type Server struct {
 	// and whether it runs.
 	tick     atomic.Int64
 	watching atomic.Bool
+	// Every connection's inline slot, under mu: nslots are in use or
+	// free, the free ones listed.
+	slots     []*slotBlock
+	nslots    int
+	freeSlots []int
 
 	// infoMaps holds emptied maps of requests' TTHeader string keys, for
 	// the connections' readers to read the next requests' keys into.
@@ -295,6 +300,7 @@ func (s *Server) add(nc net.Conn) bool {
 		return false
 	}
 	c := newConn(s, nc)
+	s.takeSlot(c)
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	go c.serve()
@@ -304,6 +310,7 @@ func (s *Server) add(nc net.Conn) bool {
 func (s *Server) remove(c *conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
+	s.freeSlot(c)
 	if c.evict.Load() {
 		s.evicting--
 	}
