@@ -22,7 +22,7 @@ import (
 //     when it ends. A request sent behind a long call waits at most about
 //     two ticks, once.
 //
-// The states of conn.inl.
+// The states of an inlineSlot.
 const (
 	inlNone    = iota // the reader reads, or hands calls to workers
 	inlRunning        // the reader is running a call
