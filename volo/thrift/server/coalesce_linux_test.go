@@ -2,17 +2,14 @@ package server_test
 
 import (
 	"bufio"
-	"context"
 	"os"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/govolo/volo/volo/thrift"
 	"github.com/govolo/volo/volo/thrift/frame"
 	"github.com/govolo/volo/volo/thrift/thrifttest"
 	"github.com/govolo/volo/volo/thrift/thrifttest/echo"
@@ -45,40 +42,17 @@ func writeCalls(t *testing.T) int64 {
 func TestRepliesReadyTogetherShareWrites(t *testing.T) {
 	const n = 64
 	ln := volotest.ListenTCP(t)
-	var started atomic.Int64
-	all := make(chan struct{})
-	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
-		if started.Add(1) == n {
-			close(all)
-		}
-		select {
-		case <-all:
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-		return msg, nil
-	}), quiet)
-
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, newBarrier(n), quiet)
 	c := dialRaw(t, ln.Addr().String())
-	var reqs []byte
-	for i := range n {
-		var err error
-		reqs, err = frame.AppendMessage(reqs, frame.Framed, nil, "echo", thrift.MessageCall, int32(i+1), &echo.EchoEchoArgs{Msg: "m" + strconv.Itoa(i+1)})
-		require.NoError(t, err)
-	}
+	reqs := pipelined(t, frame.Framed, n)
 	before := writeCalls(t)
 	_, err := c.Write(reqs)
 	require.NoError(t, err)
 	r := frame.NewReader(c)
 	seen := map[int32]bool{}
 	for range n {
-		var f frame.Frame
-		require.NoError(t, r.Next(&f))
-		var res echo.EchoEchoResult
-		_, _, seq, err := thrift.DecodeMessage(thrift.NewDecoder(f.Payload), &res)
-		require.NoError(t, err)
-		require.NotNil(t, res.Success)
-		assert.Equal(t, "m"+strconv.Itoa(int(seq)), *res.Success)
+		seq, msg := readReply(t, r)
+		assert.Equal(t, "m"+strconv.Itoa(int(seq)), msg)
 		seen[seq] = true
 	}
 	writes := writeCalls(t) - before

@@ -34,47 +34,69 @@ func dialRaw(t *testing.T, addr string) net.Conn {
 	return c
 }
 
+// barrier is an echo handler under which no call returns before n run at
+// once; arm sets it for the next n.
+type barrier struct {
+	n    int64
+	in   atomic.Int64
+	gate atomic.Pointer[chan struct{}] // replaced by arm, while the last handlers of a round may still be returning
+}
+
+func newBarrier(n int) *barrier {
+	b := &barrier{n: int64(n)}
+	b.arm()
+	return b
+}
+
+func (b *barrier) arm() {
+	gate := make(chan struct{})
+	b.gate.Store(&gate)
+	b.in.Store(0)
+}
+
+func (b *barrier) Echo(ctx context.Context, msg string) (string, error) {
+	gate := *b.gate.Load()
+	if b.in.Add(1) == b.n {
+		close(gate)
+	}
+	select {
+	case <-gate:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	return msg, nil
+}
+
+// pipelined is n echo calls in framing f, one after the other, with seq
+// ids 1 to n and messages "m1" to "mn".
+func pipelined(t *testing.T, f frame.Framing, n int) []byte {
+	t.Helper()
+	var reqs []byte
+	for i := range n {
+		var h *frame.Header
+		if f == frame.TTHeader {
+			h = &frame.Header{SeqID: int32(i + 1)}
+		}
+		var err error
+		reqs, err = frame.AppendMessage(reqs, f, h, "echo", thrift.MessageCall, int32(i+1), &echo.EchoEchoArgs{Msg: "m" + strconv.Itoa(i+1)})
+		require.NoError(t, err)
+	}
+	return reqs
+}
+
 func TestPipelinedCallsRunConcurrently(t *testing.T) {
 	const n = 20
 	ln := volotest.ListenTCP(t)
-	var inFlight atomic.Int64
-	// all is replaced between the framings, while the last handlers of
-	// the first may still be returning.
-	var all atomic.Pointer[chan struct{}]
-	first := make(chan struct{})
-	all.Store(&first)
-	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, thrifttest.EchoFunc(func(ctx context.Context, msg string) (string, error) {
-		gate := *all.Load()
-		if inFlight.Add(1) == n {
-			close(gate)
-		}
-		// No call returns before all n run at once: they must be concurrent.
-		select {
-		case <-gate:
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-		return msg, nil
-	}), quiet)
+	// No call returns before all n run at once: they must be concurrent.
+	b := newBarrier(n)
+	thrifttest.StartServer(t, ln, echo.EchoServiceDesc, b, quiet)
 
 	for _, f := range []frame.Framing{frame.TTHeader, frame.Framed} {
 		if f == frame.Framed {
-			next := make(chan struct{})
-			all.Store(&next)
-			inFlight.Store(0)
+			b.arm()
 		}
 		c := dialRaw(t, ln.Addr().String())
-		var reqs []byte
-		for i := range n {
-			var h *frame.Header
-			if f == frame.TTHeader {
-				h = &frame.Header{SeqID: int32(i + 1)}
-			}
-			var err error
-			reqs, err = frame.AppendMessage(reqs, f, h, "echo", thrift.MessageCall, int32(i+1), &echo.EchoEchoArgs{Msg: "m" + strconv.Itoa(i+1)})
-			require.NoError(t, err)
-		}
-		_, err := c.Write(reqs)
+		_, err := c.Write(pipelined(t, f, n))
 		require.NoError(t, err)
 
 		r := frame.NewReader(c)
@@ -297,38 +319,27 @@ func TestCallDoesNotWaitForTheWorkerOfAnother(t *testing.T) {
 		_, err = c.Write(req)
 		require.NoError(t, err)
 	}
-	recv := func() (int32, string) {
-		t.Helper()
-		var fr frame.Frame
-		require.NoError(t, r.Next(&fr))
-		var res echo.EchoEchoResult
-		_, typ, seq, err := thrift.DecodeMessage(thrift.NewDecoder(fr.Payload), &res)
-		require.NoError(t, err)
-		require.Equal(t, thrift.MessageReply, typ)
-		require.NotNil(t, res.Success)
-		return seq, *res.Success
-	}
 
 	send(1, "warm")
-	seq, msg := recv()
+	seq, msg := readReply(t, r)
 	require.Equal(t, int32(1), seq)
 	require.Equal(t, "warm", msg)
 
 	send(2, "block")
 	<-started
 	send(3, "free")
-	seq, msg = recv()
+	seq, msg = readReply(t, r)
 	assert.Equal(t, int32(3), seq, "the second call was answered while the first still ran")
 	assert.Equal(t, "free", msg)
 	close(release)
-	seq, msg = recv()
+	seq, msg = readReply(t, r)
 	assert.Equal(t, int32(2), seq)
 	assert.Equal(t, "block", msg)
 
 	// Both workers are free now: more calls in a row reuse them.
 	for i := range int32(5) {
 		send(10+i, "again")
-		seq, msg = recv()
+		seq, msg = readReply(t, r)
 		assert.Equal(t, 10+i, seq)
 		assert.Equal(t, "again", msg)
 	}
