@@ -1,8 +1,10 @@
 package etcd_test
 
 import (
+	"errors"
 	"net"
 	"net/url"
+	"syscall"
 	"testing"
 	"time"
 
@@ -25,10 +27,23 @@ type etcdServer struct {
 
 func startEtcd(t *testing.T) *etcdServer {
 	t.Helper()
-	s := &etcdServer{t: t, dir: t.TempDir(), client: freeURL(t), peer: freeURL(t)}
-	s.start()
+	s := &etcdServer{t: t, dir: t.TempDir()}
 	t.Cleanup(s.stop)
-	return s
+	// A port free when freeURL looked may be taken by another test process
+	// before etcd binds it: the first start picks new ports then. Restarts
+	// keep theirs.
+	for attempt := 1; ; attempt++ {
+		s.client, s.peer = freeURL(t), freeURL(t)
+		err := s.tryStart()
+		if err == nil {
+			return s
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) || attempt == 5 {
+			require.NoError(t, err)
+		}
+		// A failed start may leave files behind.
+		s.dir = t.TempDir()
+	}
 }
 
 // freeURL returns an http URL on a loopback port free right now.
@@ -43,6 +58,12 @@ func freeURL(t *testing.T) url.URL {
 
 func (s *etcdServer) start() {
 	s.t.Helper()
+	require.NoError(s.t, s.tryStart())
+}
+
+// tryStart starts etcd on s's ports and data dir.
+func (s *etcdServer) tryStart() error {
+	s.t.Helper()
 	cfg := embed.NewConfig()
 	cfg.Dir = s.dir
 	cfg.ListenClientUrls = []url.URL{s.client}
@@ -53,7 +74,9 @@ func (s *etcdServer) start() {
 	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
 	cfg.UnsafeNoFsync = true // a test's data dir need not survive a crash
 	e, err := embed.StartEtcd(cfg)
-	require.NoError(s.t, err)
+	if err != nil {
+		return err
+	}
 	select {
 	case <-e.Server.ReadyNotify():
 	case <-time.After(20 * time.Second):
@@ -62,6 +85,7 @@ func (s *etcdServer) start() {
 	}
 	s.e = e
 	s.startCount++
+	return nil
 }
 
 func (s *etcdServer) stop() {
