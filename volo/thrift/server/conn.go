@@ -24,10 +24,11 @@ import (
 // (see inline.go); otherwise it is handed to a worker goroutine of the
 // connection that is free, or to a new one if none is, so a peer that
 // pipelines gets its calls run concurrently, and a call does not wait for
-// another. Replies are written whole, one at a time. A worker waits for
-// the next call for workerIdle after its last one, so that a busy
-// connection reuses its goroutines and their grown stacks instead of
-// starting one per call, and an idle one keeps only its reader.
+// another. Replies are written whole, under one lock; those ready
+// together share a write (see write). A worker waits for the next call
+// for workerIdle after its last one, so that a busy connection reuses its
+// goroutines and their grown stacks instead of starting one per call, and
+// an idle one keeps only its reader.
 type conn struct {
 	s      *Server
 	nc     net.Conn
@@ -359,9 +360,9 @@ func (c *conn) start(f *frame.Frame) int {
 	}
 	c.running[r] = struct{}{}
 	c.mu.Unlock()
-	if !c.pipelined && (others || c.br.Buffered() > 0) {
-		c.pipelined = true
-	}
+	c.pipelined = c.pipelined || others || c.br.Buffered() > 0
+	// A call handed over may still be ending its inline run (its state
+	// is inlHanded until then), though it no longer counts as running.
 	if !c.pipelined && c.inl.state.Load() == inlNone {
 		if !c.inline(r) {
 			return endHanded

@@ -234,7 +234,6 @@ func (c *conn) flush() {
 	batch := c.queue
 	c.queue = c.spare[:0]
 	c.qmu.Unlock()
-	c.vec = c.vec[:0]
 	told := false
 	for i := range batch {
 		p := &batch[i]
@@ -243,7 +242,6 @@ func (c *conn) flush() {
 		if c.markReset(p) {
 			p.buf.B = p.buf.B[:0]
 			if !c.encode(p.buf, p.r, p.header(), p.typ, p.body) {
-				p.buf.B = p.buf.B[:0]
 				continue
 			}
 			c.s.budget.charge(c, int64(len(p.buf.B))-p.cost)
@@ -252,7 +250,6 @@ func (c *conn) flush() {
 		// Claimed under the write lock, so that close, which takes it
 		// too, never cuts off a reply half written.
 		if !p.r.replied.CompareAndSwap(false, true) {
-			p.buf.B = p.buf.B[:0]
 			continue
 		}
 		if p.reset || p.body == notRun {
