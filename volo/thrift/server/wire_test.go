@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -186,10 +187,15 @@ func TestUnsupportedProtocolClosed(t *testing.T) {
 
 func TestStacksDescribedAndCalled(t *testing.T) {
 	ln := volotest.ListenTCP(t)
+	// The server's layer runs on its connection's goroutine: a reply on
+	// the wire is no synchronisation the race detector knows of.
+	var mu sync.Mutex
 	var order []string
 	record := func(name string) func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
 		return func(ctx context.Context, call *thrift.Call, next thrift.Service) (thrift.Struct, error) {
+			mu.Lock()
 			order = append(order, name+" "+call.Service+"."+call.Method)
+			mu.Unlock()
 			return next.Call(ctx, call)
 		}
 	}
@@ -200,6 +206,8 @@ func TestStacksDescribedAndCalled(t *testing.T) {
 	assert.Equal(t, "client-log -> transport(ttheader)", e.Describe())
 	_, err := e.Echo(context.Background(), "x")
 	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
 	assert.Equal(t, []string{"client Echo.echo", "server Echo.echo"}, order)
 }
 
